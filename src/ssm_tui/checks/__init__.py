@@ -1,0 +1,96 @@
+"""The validator: run every registered check over a policy text and collect findings.
+
+    result = validate(text, PolicyType.MANAGED)
+    for finding in result.findings: ...
+
+Never raises for any input text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ssm_tui.catalog import Catalog, get_catalog
+
+# Registration order is run order: syntax, grammar, actions, resources, compatibility.
+from ssm_tui.checks import actions, compat, grammar, resources, size, syntax  # noqa: F401
+from ssm_tui.checks.base import REGISTRY, CheckContext, Finding, PolicyType, Severity
+from ssm_tui.checks.size import policy_size
+from ssm_tui.policy.model import ParsedPolicy, build_policy
+from ssm_tui.policy.source import parse_json
+
+__all__ = [
+    "MAX_CHECKED_CHARS",
+    "Finding",
+    "PolicyType",
+    "Severity",
+    "ValidationResult",
+    "validate",
+]
+
+# The largest identity policy IAM accepts is 10,240 characters; text twenty times larger is
+# reported by size and syntax only, so a huge paste cannot stall the editor.
+MAX_CHECKED_CHARS = 200_000
+
+
+@dataclass(slots=True)
+class ValidationResult:
+    policy: ParsedPolicy
+    policy_type: PolicyType
+    findings: list[Finding]
+    size: int
+
+    @property
+    def size_limit(self) -> int:
+        return self.policy_type.size_limit
+
+    def summary(self) -> dict[str, int]:
+        counts = {severity.value: 0 for severity in Severity}
+        for finding in self.findings:
+            counts[finding.severity.value] += 1
+        return counts
+
+    def worst(self) -> Severity | None:
+        return min((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
+
+    def has_at_least(self, threshold: Severity) -> bool:
+        return any(f.severity.at_least(threshold) for f in self.findings)
+
+
+def validate(
+    text: str,
+    policy_type: PolicyType | str = PolicyType.MANAGED,
+    *,
+    catalog: Catalog | None = None,
+) -> ValidationResult:
+    """Every finding for `text` as an identity policy of `policy_type`, sorted by position."""
+    policy_type = PolicyType(policy_type)
+    if len(text) > MAX_CHECKED_CHARS:
+        return _oversized(text, policy_type, catalog or get_catalog())
+    policy = build_policy(parse_json(text))
+    ctx = CheckContext(policy, catalog or get_catalog(), policy_type)
+    findings: list[Finding] = []
+    parsed_ok = policy.json.syntax_error is None
+    for check in REGISTRY:
+        if not parsed_ok and check.concern != "syntax":
+            continue
+        findings.extend(check.run(ctx))
+    findings.sort(key=lambda f: (f.line, f.column, f.severity.rank, f.code))
+    return ValidationResult(policy, policy_type, findings, policy_size(text))
+
+
+def _oversized(text: str, policy_type: PolicyType, catalog: Catalog) -> ValidationResult:
+    """A text far too large to be a policy: one finding, no parse (keeps the UI responsive)."""
+    parsed = parse_json("")
+    parsed.text = text
+    policy = ParsedPolicy(parsed, None)
+    ctx = CheckContext(policy, catalog, policy_type)
+    finding = ctx.finding(
+        Severity.ERROR,
+        "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
+        f"The text has {len(text):,} characters, far beyond the largest identity policy IAM "
+        f"accepts ({PolicyType.ROLE_INLINE.size_limit:,}); it was not checked further.",
+        "",
+        span=parsed.source_map.lines.span(0, 0),
+    )
+    return ValidationResult(policy, policy_type, [finding], policy_size(text))

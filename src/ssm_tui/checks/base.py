@@ -1,0 +1,226 @@
+"""Findings, the context every check reads, and the registry of checks.
+
+A check is a small generator function of a `CheckContext` (document, source map,
+catalogue) that yields findings.  Checks run in registration order; an error finding about
+a value marks it as malformed so that later checks say nothing more about it (one finding
+per problem).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from ssm_tui.catalog import Catalog
+from ssm_tui.policy.model import ParsedPolicy, PolicyDocument
+from ssm_tui.policy.source import SourceMap, Span
+
+
+class Severity(StrEnum):
+    """Access Analyzer's finding types, most severe first."""
+
+    ERROR = "error"
+    SECURITY_WARNING = "security_warning"
+    WARNING = "warning"
+    SUGGESTION = "suggestion"
+
+    @property
+    def rank(self) -> int:
+        """0 for error ... 3 for suggestion."""
+        return _RANKS[self]
+
+    def at_least(self, threshold: Severity) -> bool:
+        return self.rank <= threshold.rank
+
+
+_RANKS = {severity: rank for rank, severity in enumerate(Severity)}
+
+
+class PolicyType(StrEnum):
+    """Where an identity policy lives; decides its size quota."""
+
+    MANAGED = "managed"
+    USER_INLINE = "user-inline"
+    GROUP_INLINE = "group-inline"
+    ROLE_INLINE = "role-inline"
+
+    @property
+    def size_limit(self) -> int:
+        """IAM's quota in non-whitespace characters (IAM User Guide, IAM quotas)."""
+        return _SIZE_LIMITS[self]
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_SIZE_LIMITS = {
+    PolicyType.MANAGED: 6144,
+    PolicyType.USER_INLINE: 2048,
+    PolicyType.GROUP_INLINE: 5120,
+    PolicyType.ROLE_INLINE: 10240,
+}
+_LABELS = {
+    PolicyType.MANAGED: "customer managed policy",
+    PolicyType.USER_INLINE: "inline user policy",
+    PolicyType.GROUP_INLINE: "inline group policy",
+    PolicyType.ROLE_INLINE: "inline role policy",
+}
+
+
+class Finding(BaseModel):
+    """One problem: what, where (pointer and span) and, when certain, what to write instead."""
+
+    model_config = ConfigDict(frozen=True)
+
+    severity: Severity
+    code: str
+    message: str
+    pointer: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    suggestion: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "pointer": self.pointer,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass(slots=True)
+class CheckContext:
+    """What a check may read.  `reported(pointer)` tells whether a value (or a value that
+    contains it) already has an error finding, so that checks do not pile on."""
+
+    policy: ParsedPolicy
+    catalog: Catalog
+    policy_type: PolicyType = PolicyType.MANAGED
+    _malformed: set[str] = field(default_factory=set)
+    _said: set[str] = field(default_factory=set)
+
+    @property
+    def document(self) -> PolicyDocument | None:
+        return self.policy.document
+
+    @property
+    def source_map(self) -> SourceMap:
+        return self.policy.json.source_map
+
+    def reported(self, pointer: str) -> bool:
+        malformed = self._malformed
+        if not malformed:
+            return False
+        while True:
+            if pointer in malformed:
+                return True
+            if not pointer:
+                return False
+            pointer = pointer.rsplit("/", 1)[0]
+
+    def mark(self, pointer: str) -> None:
+        """Treat the value at `pointer` as malformed without a finding of its own (its
+        problem was reported at another place)."""
+        self._malformed.add(pointer)
+
+    def first_time(self, topic: str) -> bool:
+        """True the first time a check asks about `topic`: for problems that are reported
+        once per policy however often they occur."""
+        if topic in self._said:
+            return False
+        self._said.add(topic)
+        return True
+
+    def span(self, pointer: str, *, key: bool = False, head: bool = False) -> Span:
+        """Span of the value at `pointer`; `key=True` for its key, `head=True` for just the
+        first character (an object's opening brace, so a message about a whole statement
+        marks one line, not thirty)."""
+        source_map = self.policy.json.source_map
+        found = source_map.key_span(pointer) if key else None
+        if found is None:
+            found = source_map.span(pointer)
+        if found is None:
+            return source_map.lines.span(0, min(1, len(self.policy.text)))
+        if head:
+            return source_map.lines.span(found.offset, found.offset + 1)
+        return found
+
+    def finding(
+        self,
+        severity: Severity,
+        code: str,
+        message: str,
+        pointer: str,
+        *,
+        suggestion: str | None = None,
+        key: bool = False,
+        head: bool = False,
+        span: Span | None = None,
+        marks: bool | None = None,
+    ) -> Finding:
+        """Build a finding located at `pointer`.  An error about a value (not about a whole
+        statement or document, `head=True`) marks the value as malformed unless `marks` says
+        otherwise, so later checks leave it alone."""
+        if marks is None:
+            marks = severity is Severity.ERROR and not head and pointer != ""
+        if marks:
+            self._malformed.add(pointer)
+        where = span or self.span(pointer, key=key, head=head)
+        return Finding(
+            severity=severity,
+            code=code,
+            message=message,
+            pointer=pointer,
+            line=where.line,
+            column=where.column,
+            end_line=where.end_line,
+            end_column=where.end_column,
+            suggestion=suggestion,
+        )
+
+
+CheckFunction = Callable[[CheckContext], Iterator[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    concern: str
+    run: CheckFunction
+
+
+REGISTRY: list[Check] = []
+
+
+def register(concern: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Add a check to the registry; `concern` names the family (grammar, actions...)."""
+
+    def decorate(function: CheckFunction) -> CheckFunction:
+        REGISTRY.append(Check(function.__name__, concern, function))
+        return function
+
+    return decorate
+
+
+def quote(value: str, limit: int = 80) -> str:
+    """A policy string as it appears in a message: quoted, shortened, control-safe."""
+    shown = value if len(value) <= limit else value[: limit - 1] + "…"
+    escaped = "".join(
+        ch
+        if ch.isprintable() and ch not in '"\\'
+        else ("\\" + ch if ch in '"\\' else f"\\u{ord(ch):04x}")
+        for ch in shown
+    )
+    return f'"{escaped}"'

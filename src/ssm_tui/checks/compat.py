@@ -1,0 +1,228 @@
+"""Action/resource-type compatibility, and statements that can grant (or deny) nothing.
+
+Access Analyzer checks an ARN's shape but not whether the statement's actions take that
+kind of resource: `ssm:ListDocuments` on a document ARN is valid JSON, valid IAM, and
+grants nothing, because ListDocuments supports no resource-level permissions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ssm_tui.catalog import Action, has_wildcard
+from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
+from ssm_tui.policy.arn import arn_matches_template
+from ssm_tui.policy.model import Located, Statement
+from ssm_tui.policy.source import join_pointer
+
+
+@dataclass(slots=True)
+class _Fit:
+    """Which of a statement's action entries apply to which of its resource entries."""
+
+    actions: list[tuple[Located, list[Action]]]
+    resources: list[Located]
+    table: dict[tuple[int, int], bool] = field(default_factory=dict)
+
+    def row(self, a: int) -> list[bool]:
+        return [self.table[a, r] for r in range(len(self.resources))]
+
+    def column(self, r: int) -> list[bool]:
+        return [self.table[a, r] for a in range(len(self.actions))]
+
+
+def fits(resource: str, arn_template: str, cache: dict[tuple[str, str], bool]) -> bool:
+    """Can the Resource entry name a resource of the type with this ARN template?"""
+    if resource == "*":
+        return True
+    key = (resource, arn_template)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = arn_matches_template(resource, arn_template)
+    return found
+
+
+def action_takes(action: Action, resource: str, cache: dict[tuple[str, str], bool]) -> bool:
+    """Can this action be granted on this Resource entry?"""
+    if resource == "*":
+        return True
+    return any(fits(resource, rt.arn_template, cache) for rt in action.resource_types)
+
+
+def _describe_types(action: Action) -> str:
+    if not action.resource_types:
+        return (
+            f"{action.full_name} supports no resource-level permissions: only "
+            f'"Resource": "*" grants it'
+        )
+    names = ", ".join(rt.name for rt in action.resource_types)
+    return f"{action.full_name} applies to {names} ARNs"
+
+
+def _verb(statement: Statement) -> tuple[str, str]:
+    return ("denies", "deny") if statement.is_deny else ("grants", "grant")
+
+
+@register("compat")
+def compatibility(ctx: CheckContext) -> Iterator[Finding]:
+    document = ctx.document
+    if document is None:
+        return
+    cache: dict[tuple[str, str], bool] = {}
+    for statement in document.statements:
+        if not (statement.is_allow or statement.is_deny):
+            continue
+        yield from _not_elements(ctx, statement)
+        if statement.action is None or statement.resource is None:
+            continue
+        actions = [
+            (located, ctx.catalog.expand(located.value))
+            for located in statement.action
+            if not ctx.reported(located.pointer)
+        ]
+        resources = [r for r in statement.resource if not ctx.reported(r.pointer)]
+        if not actions or not resources:
+            continue  # the cause is reported already (malformed or empty)
+        if any(a.value == "*" for a, _ in actions) or any(r.value == "*" for r in resources):
+            continue
+        if any("${" in r.value for r in resources) and not _variables_usable(ctx):
+            continue
+        fit = _Fit([(a, expanded) for a, expanded in actions if expanded], resources)
+        if not fit.actions:
+            continue
+        for a, (_, expanded) in enumerate(fit.actions):
+            for r, resource in enumerate(resources):
+                fit.table[a, r] = any(action_takes(x, resource.value, cache) for x in expanded)
+        yield from _report(ctx, statement, fit)
+
+
+def _variables_usable(ctx: CheckContext) -> bool:
+    document = ctx.document
+    return bool(document and document.version and document.version.value == "2012-10-17")
+
+
+def _report(ctx: CheckContext, statement: Statement, fit: _Fit) -> Iterator[Finding]:
+    verb, infinitive = _verb(statement)
+    resource_pointer = join_pointer(statement.pointer, "Resource")
+    if not any(fit.table.values()):
+        reasons = []
+        for located, expanded in fit.actions[:3]:
+            if len(expanded) == 1:
+                reasons.append(_describe_types(expanded[0]))
+            else:
+                reasons.append(
+                    f"none of the {len(expanded)} actions of {quote(located.value)} "
+                    f"takes these resources"
+                )
+        more = f" (and {len(fit.actions) - 3} more actions)" if len(fit.actions) > 3 else ""
+        # The Service Authorization Reference lists resource types per action.  Where it
+        # lists some and none fits, the mismatch is certain.  Where it lists none, a few
+        # AWS managed policies still scope such actions to ARNs, so the data may lag the
+        # service: say so with a warning rather than an error.
+        scoped = any(x.resource_types for _, expanded in fit.actions for x in expanded)
+        severity = Severity.ERROR if scoped else Severity.WARNING
+        yield ctx.finding(
+            severity,
+            "STATEMENT_GRANTS_NOTHING",
+            f"{statement.label.capitalize()} {verb} nothing: no action in it applies to any of "
+            f"its resources. {'; '.join(reasons)}{more}. Use resources of the types the actions "
+            f"take, or move the actions to a statement that can {infinitive} them."
+            + (
+                ""
+                if scoped
+                else " (Per the Service Authorization Reference; AWS's own "
+                "managed policies occasionally scope such actions to ARNs anyway.)"
+            ),
+            resource_pointer,
+            marks=True,
+        )
+        return
+    for a, (located, expanded) in enumerate(fit.actions):
+        if any(fit.row(a)):
+            continue
+        detail = (
+            _describe_types(expanded[0])
+            if len(expanded) == 1
+            else (f"none of the {len(expanded)} actions it matches takes these resources")
+        )
+        yield ctx.finding(
+            Severity.WARNING,
+            "ACTION_RESOURCE_MISMATCH",
+            f"None of this statement's resources applies to {quote(located.value)}, so the "
+            f"statement does not {infinitive} it: {detail}. Move it to a statement with "
+            f"matching resources.",
+            located.pointer,
+        )
+    for r, resource in enumerate(fit.resources):
+        if any(fit.column(r)):
+            continue
+        yield ctx.finding(
+            Severity.WARNING,
+            "RESOURCE_MATCHES_NO_ACTION",
+            f"{quote(resource.value)} is not a resource type of any action in this statement, "
+            f"so it {verb} nothing here. Remove it or pair it with the actions that take it.",
+            resource.pointer,
+        )
+
+
+def _not_elements(ctx: CheckContext, statement: Statement) -> Iterator[Finding]:
+    verb, _ = _verb(statement)
+    for name, values, noun in (
+        ("NotAction", statement.not_action, "action"),
+        ("NotResource", statement.not_resource, "resource"),
+    ):
+        for located in values or ():
+            if located.value == "*" and not ctx.reported(located.pointer):
+                yield ctx.finding(
+                    Severity.ERROR,
+                    "STATEMENT_GRANTS_NOTHING",
+                    f'"{name}": "*" excludes every {noun}, so {statement.label} {verb} nothing.',
+                    located.pointer,
+                )
+
+
+@register("compat")
+def required_resource_types(ctx: CheckContext) -> Iterator[Finding]:
+    """An action none of whose required resource types (per the Service Authorization
+    Reference) any Allow statement of this policy covers is never allowed by this policy
+    alone.  Several required types are read as alternatives (states:DescribeExecution takes
+    an execution or an express execution), so only a policy that covers none is reported."""
+    document = ctx.document
+    if document is None:
+        return
+    cache: dict[tuple[str, str], bool] = {}
+    covered: dict[str, set[str]] = {}  # action -> resource type names some Allow covers
+    first_seen: dict[str, tuple[Located, Action]] = {}
+    for statement in document.statements:
+        if not statement.is_allow or statement.action is None or statement.resource is None:
+            continue
+        resources = [r.value for r in statement.resource if not ctx.reported(r.pointer)]
+        for located in statement.action:
+            if ctx.reported(located.pointer) or has_wildcard(located.value):
+                continue
+            action = ctx.catalog.action(located.value)
+            if action is None or not action.required_resource_types:
+                continue
+            first_seen.setdefault(action.full_name, (located, action))
+            names = covered.setdefault(action.full_name, set())
+            for resource_type in action.resource_types:
+                if any(fits(r, resource_type.arn_template, cache) for r in resources):
+                    names.add(resource_type.name)
+    for full_name, (located, action) in first_seen.items():
+        names = covered[full_name]
+        if not names:
+            continue  # nothing applies at all: reported by the compatibility check
+        required = action.required_resource_types
+        if any(rt.name in names for rt in required):
+            continue
+        shown = " or ".join(f"{rt.name} ({rt.arn_template})" for rt in required)
+        yield ctx.finding(
+            Severity.WARNING,
+            "MISSING_REQUIRED_RESOURCE_TYPE",
+            f"{action.full_name} needs permission on a {shown} as well: the Service "
+            f"Authorization Reference marks it required. No Allow statement in this policy "
+            f"covers one, so this policy alone never allows {action.full_name}. Add the "
+            f"{required[0].name} ARN(s) to its Resource.",
+            located.pointer,
+        )

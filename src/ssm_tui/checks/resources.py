@@ -1,0 +1,269 @@
+"""Resources: ARN structure, partition, service, Region, account, resource part, variables."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+
+from ssm_tui.catalog import ResourceType, glob_regex, has_wildcard
+from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
+from ssm_tui.checks.variables import check_variables, version_allows_variables, version_finding
+from ssm_tui.policy.arn import PLACEHOLDER, patterns_overlap, split_arn, variables_as_wildcards
+from ssm_tui.policy.model import Located, Statement
+
+_ACCOUNT = re.compile(r"\d{12}\Z")
+_ACCOUNT_PATTERN = re.compile(r"[0-9*?]+\Z")
+# AWS-owned SSM documents (AWS-RunShellScript...) are named with an empty account field,
+# e.g. arn:aws:ssm:us-east-1::document/AWS-RunShellScript (Systems Manager User Guide).
+_EMPTY_ACCOUNT_ALLOWED = {("ssm", "document")}
+
+
+def _field_is_placeholder(field: str) -> bool:
+    return bool(PLACEHOLDER.fullmatch(field))
+
+
+def _statement_services(ctx: CheckContext, statement: Statement) -> tuple[str, ...]:
+    services = []
+    for located in statement.action or ():
+        prefix, sep, _ = located.value.partition(":")
+        if sep and ctx.catalog.has_service(prefix):
+            services.append(prefix.lower())
+    return tuple(dict.fromkeys(services))
+
+
+def _resource_formats(templates: list[ResourceType], word: str) -> str:
+    formats = [
+        split_arn(t.arn_template)[5] for t in templates if len(split_arn(t.arn_template)) == 6
+    ]
+    formats = list(dict.fromkeys(formats))
+    preferred = [f for f in formats if f.split("/")[0].split(":")[0] == word] or formats
+    shown = ", ".join(preferred[:4]) + (", ..." if len(preferred) > 4 else "")
+    return shown
+
+
+class _ArnChecker:
+    def __init__(self, ctx: CheckContext, located: Located, services: tuple[str, ...]) -> None:
+        self.ctx = ctx
+        self.value = located.value
+        self.pointer = located.pointer
+        self.services = services
+
+    def error(self, code: str, message: str, suggestion: str | None = None) -> Finding:
+        return self.ctx.finding(Severity.ERROR, code, message, self.pointer, suggestion=suggestion)
+
+    def run(self) -> Iterator[Finding]:
+        value = self.value
+        if value == "*":
+            return
+        if value != value.lstrip():
+            yield self.error(
+                "INVALID_ARN_PREFIX",
+                f"{quote(value)} starts with whitespace, so it matches no resource. Remove it.",
+                value.strip() or None,
+            )
+            return
+        if value != value.rstrip():
+            yield self.error(
+                "INVALID_ARN_RESOURCE",
+                f"{quote(value)} ends with whitespace, so it matches no resource. Remove it.",
+                value.strip() or None,
+            )
+            return
+        if "${" in value:
+            yield from check_variables(self.ctx, value, self.pointer, self.services)
+            if self.ctx.reported(self.pointer):
+                return
+        fields = split_arn(value)
+        if fields[0] != "arn":
+            if fields[0].lower() == "arn":
+                yield self.error(
+                    "INVALID_ARN_PREFIX",
+                    f'{quote(value)} must start with lower-case "arn:".',
+                    "arn" + value[3:],
+                )
+            else:
+                yield self.error(
+                    "INVALID_ARN_PREFIX",
+                    f'{quote(value)} is not an ARN: a resource is "*" or an ARN '
+                    f"(arn:partition:service:region:account:resource).",
+                )
+            return
+        if len(fields) < 6:
+            yield self.error(
+                "MISSING_ARN_FIELD",
+                f"{quote(value)} has {len(fields)} of the 6 colon-separated fields of an ARN "
+                f"(arn:partition:service:region:account:resource).",
+            )
+            return
+        yield from self.fields(fields)
+
+    def fields(self, fields: list[str]) -> Iterator[Finding]:
+        catalog = self.ctx.catalog
+        _, partition, service, region, account, resource = (
+            variables_as_wildcards(f) for f in fields
+        )
+        value = self.value
+        # partition
+        partitions = catalog.partitions
+        if has_wildcard(partition):
+            regex = glob_regex(partition, ignore_case=False)
+            known_partition = any(regex.match(p) for p in partitions)
+        else:
+            known_partition = partition in partitions
+        if not known_partition:
+            close = difflib.get_close_matches(partition, list(partitions), n=1)
+            hint = f" Did you mean {quote(close[0])}?" if close else ""
+            yield self.error(
+                "INVALID_PARTITION",
+                f"{quote(partition)} is not an AWS partition ({', '.join(partitions)}).{hint}",
+            )
+            return
+        # service
+        if not service:
+            fixed = self._shifted_fix(fields)
+            hint = f" Did you mean {quote(fixed)}?" if fixed else ""
+            yield self.error(
+                "INVALID_SERVICE",
+                f"The service field of {quote(value)} is empty, so this is not a valid ARN.{hint}",
+                fixed,
+            )
+            return
+        if has_wildcard(service):
+            yield self.ctx.finding(
+                Severity.SUGGESTION,
+                "WILDCARD_IN_SERVICE_NAME",
+                f"{quote(value)} has a wildcard in the service field; name the service.",
+                self.pointer,
+            )
+            return
+        if service != service.lower():
+            yield self.error(
+                "INVALID_ARN_SERVICE_CASE",
+                f"The service in an ARN is lower case: {quote(service.lower())}, not "
+                f"{quote(service)}.",
+                ":".join([*fields[:2], fields[2].lower(), *fields[3:]]),
+            )
+            return
+        templates = catalog.arn_templates(service)
+        if not templates:
+            close = difflib.get_close_matches(service, list(catalog.arn_namespaces), n=1)
+            hint = f" Did you mean {quote(close[0])}?" if close else ""
+            yield self.error(
+                "INVALID_SERVICE",
+                f"{quote(service)} is not the service field of any AWS resource ARN.{hint}",
+            )
+            return
+        # Region
+        if region and not has_wildcard(region) and not catalog.is_region(region):
+            yield self.error(
+                "INVALID_ARN_REGION",
+                f"{quote(region)} is not an AWS Region code (for example us-west-2); replace "
+                f"it with a real Region or *.",
+            )
+        elif region and not has_wildcard(region) and not has_wildcard(partition):
+            home = next(
+                (p.partition for p in partitions.values() if region in p.regions), partition
+            )
+            if home != partition:
+                yield self.error(
+                    "INVALID_ARN_REGION",
+                    f"Region {quote(region)} is in the {quote(home)} partition, but this ARN "
+                    f"names partition {quote(partition)}.",
+                )
+        # account
+        if (
+            account
+            and not has_wildcard(account)
+            and account != "aws"
+            and not _ACCOUNT.match(account)
+        ):
+            yield self.error(
+                "INVALID_ARN_ACCOUNT",
+                f"{quote(account)} is not an AWS account ID: use the 12-digit ID (or *).",
+            )
+        elif account and has_wildcard(account) and not _ACCOUNT_PATTERN.match(account):
+            yield self.error(
+                "INVALID_ARN_ACCOUNT",
+                f"{quote(account)} cannot match a 12-digit AWS account ID.",
+            )
+        # resource part against the service's ARN templates
+        matching = (
+            [t for t in templates if patterns_overlap(resource, split_arn(t.arn_template)[5])]
+            if len(split_arn(templates[0].arn_template)) == 6
+            else []
+        )
+        candidates = matching or templates
+        yield from self.region_and_account_presence(candidates, region, account, service)
+        if not matching:
+            word = re.split(r"[/:]", resource, maxsplit=1)[0]
+            name = catalog.service_name(service) or service
+            yield self.error(
+                "INVALID_ARN_RESOURCE",
+                f"The resource part {quote(resource)} matches no {name} resource format; "
+                f"expected one of: {_resource_formats(templates, word)}.",
+            )
+
+    def region_and_account_presence(
+        self, candidates: list[ResourceType], region: str, account: str, service: str
+    ) -> Iterator[Finding]:
+        template_fields = [split_arn(t.arn_template) for t in candidates]
+        template_fields = [f for f in template_fields if len(f) == 6]
+        if not template_fields:
+            return
+        if not region and all(_field_is_placeholder(f[3]) for f in template_fields):
+            yield self.error(
+                "MISSING_ARN_REGION",
+                f"This {service} ARN needs a Region (for example us-west-2, or * for any) "
+                f"between the service and account fields.",
+            )
+        elif region and region != "*" and all(f[3] == "" for f in template_fields):
+            yield self.error(
+                "ARN_REGION_NOT_ALLOWED",
+                f"{service} ARNs have no Region: leave the Region field empty.",
+            )
+        aws_owned = all((service, t.name) in _EMPTY_ACCOUNT_ALLOWED for t in candidates)
+        if not account and all(_field_is_placeholder(f[4]) for f in template_fields):
+            if aws_owned:
+                return
+            yield self.error(
+                "MISSING_ARN_ACCOUNT",
+                f"This {service} ARN needs an account ID (12 digits, or * for any) in the "
+                f"account field.",
+            )
+        elif account and account != "*" and all(f[4] == "" for f in template_fields):
+            yield self.error(
+                "ARN_ACCOUNT_NOT_ALLOWED",
+                f"{service} ARNs have no account field: leave it empty.",
+            )
+
+    def _shifted_fix(self, fields: list[str]) -> str | None:
+        """`arn:aws::aws:ssm:...` (an extra field) → `arn:aws:ssm:...` when that parses."""
+        parts = self.value.split(":")
+        for drop in (2, 3):
+            if len(parts) > drop + 4:
+                candidate = ":".join(parts[:2] + parts[drop + 1 :])
+                cand_fields = split_arn(candidate)
+                if len(cand_fields) == 6 and self.ctx.catalog.arn_templates(cand_fields[2]):
+                    return candidate
+        return None
+
+
+@register("resources")
+def resources(ctx: CheckContext) -> Iterator[Finding]:
+    document = ctx.document
+    if document is None:
+        return
+    version_reported = False
+    for statement in document.statements:
+        services = _statement_services(ctx, statement)
+        for values in (statement.resource, statement.not_resource):
+            for located in values or ():
+                if ctx.reported(located.pointer):
+                    continue
+                if "${" in located.value and not version_allows_variables(ctx):
+                    if not version_reported:
+                        version_reported = True
+                        yield version_finding(ctx, located.pointer)
+                    continue
+                yield from _ArnChecker(ctx, located, services).run()

@@ -1,0 +1,29 @@
+"""Size quotas by policy type (IAM counts characters other than whitespace)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ssm_tui.checks.base import CheckContext, Finding, Severity, register
+
+
+def policy_size(text: str) -> int:
+    """Characters IAM counts against the quota: everything but whitespace."""
+    return len(text) - sum(text.count(ch) for ch in " \t\n\r")
+
+
+@register("syntax")
+def size_quota(ctx: CheckContext) -> Iterator[Finding]:
+    size = policy_size(ctx.policy.text)
+    limit = ctx.policy_type.size_limit
+    if size <= limit:
+        return
+    yield ctx.finding(
+        Severity.ERROR,
+        "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
+        f"The policy has {size:,} characters (not counting whitespace); a "
+        f"{ctx.policy_type.label} may have at most {limit:,}, so IAM rejects it. Split it "
+        f"into several policies or use wildcards that cover several actions.",
+        "",
+        head=True,
+    )

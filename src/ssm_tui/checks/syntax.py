@@ -1,0 +1,88 @@
+"""JSON syntax, characters IAM rejects, and duplicate keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
+from ssm_tui.policy.source import join_pointer
+
+# IAM User Guide, IAM quotas: a JSON policy may contain tab, line feed, carriage return and
+# the characters U+0020 through U+00FF.
+_DISALLOWED = re.compile(r"[^\t\n\r\u0020-\u00ff]")
+_LOOKALIKES = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u00a0": " ",
+    "\u200b": "",
+    "\ufeff": "",
+}
+
+
+@register("syntax")
+def json_syntax(ctx: CheckContext) -> Iterator[Finding]:
+    problem = ctx.policy.json.syntax_error
+    if problem is None:
+        return
+    lines = ctx.source_map.lines
+    text = ctx.policy.text
+    end = min(problem.offset + 1, len(text)) if text else 0
+    span = lines.span(problem.offset, max(end, problem.offset))
+    yield ctx.finding(
+        Severity.ERROR, "JSON_SYNTAX_ERROR", f"Invalid JSON: {problem.message}.", "", span=span
+    )
+
+
+@register("syntax")
+def disallowed_characters(ctx: CheckContext) -> Iterator[Finding]:
+    text = ctx.policy.text
+    first = _DISALLOWED.search(text)
+    if first is None:
+        return
+    count = sum(1 for _ in _DISALLOWED.finditer(text))
+    char = first.group()
+    name = unicodedata.name(char, "") or "a control character"
+    if char == "\ufffd":
+        what = "bytes that are not UTF-8 text (is this a binary file?)"
+    else:
+        what = f"U+{ord(char):04X} ({name})"
+    more = f" and {count - 1} more like it" if count > 1 else ""
+    message = (
+        f"IAM accepts only tab, line feed, carriage return and characters U+0020 to U+00FF in a "
+        f"policy; this text contains {what}{more}."
+    )
+    suggestion = None
+    if char in _LOOKALIKES:
+        replacement = _LOOKALIKES[char]
+        message += f" Replace it with {quote(replacement)}." if replacement else " Remove it."
+        suggestion = replacement
+    span = ctx.source_map.lines.span(first.start(), first.end())
+    yield ctx.finding(
+        Severity.ERROR, "INVALID_CHARACTER", message, "", span=span, suggestion=suggestion
+    )
+
+
+@register("syntax")
+def duplicate_keys(ctx: CheckContext) -> Iterator[Finding]:
+    if ctx.policy.json.syntax_error is not None:
+        return
+    lines = ctx.source_map.lines
+    for duplicate in ctx.policy.json.duplicates:
+        first_line, _ = lines.position(duplicate.first_start)
+        where = "the policy" if not duplicate.object_pointer else "this object"
+        yield ctx.finding(
+            Severity.ERROR,
+            "DUPLICATE_KEY",
+            f"{quote(duplicate.key)} appears more than once in {where} (first on line "
+            f"{first_line}). The IAM policy grammar does not allow the same key twice in one "
+            f"object, and JSON parsers keep only the last one, so the earlier value is silently "
+            f"lost. Merge the two into one.",
+            join_pointer(duplicate.object_pointer, duplicate.key),
+            span=lines.span(duplicate.start, duplicate.end),
+        )
