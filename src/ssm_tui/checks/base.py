@@ -201,14 +201,20 @@ class Check:
     run: CheckFunction
 
 
+# Families run in this order: a later family relies on an earlier one having marked the
+# values it found malformed.  Within a family, checks run in registration order.
+CONCERNS = ("syntax", "grammar", "actions", "resources", "compat")
 REGISTRY: list[Check] = []
 
 
 def register(concern: str) -> Callable[[CheckFunction], CheckFunction]:
-    """Add a check to the registry; `concern` names the family (grammar, actions...)."""
+    """Add a check to the registry; `concern` names its family (one of CONCERNS)."""
+    if concern not in CONCERNS:
+        raise ValueError(f"unknown concern {concern!r}; add it to CONCERNS")
 
     def decorate(function: CheckFunction) -> CheckFunction:
         REGISTRY.append(Check(function.__name__, concern, function))
+        REGISTRY.sort(key=lambda check: CONCERNS.index(check.concern))
         return function
 
     return decorate

@@ -1,0 +1,51 @@
+"""Shared helpers: build small policies and look at what the validator says about them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ssm_tui.checks import Finding, validate
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def policy(*statements: dict[str, Any], version: str | None = "2012-10-17") -> str:
+    """A policy text with the given statements (pretty printed, so lines are predictable)."""
+    document: dict[str, Any] = {}
+    if version is not None:
+        document["Version"] = version
+    document["Statement"] = list(statements)
+    return json.dumps(document, indent=2)
+
+
+def allow(action: Any, resource: Any = "*", **extra: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+def findings(text: str, **kwargs: Any) -> list[Finding]:
+    return validate(text, **kwargs).findings
+
+
+def codes(text: str, **kwargs: Any) -> list[str]:
+    return [f.code for f in findings(text, **kwargs)]
+
+
+def only(text: str, code: str) -> Finding:
+    """The single finding with `code` (fails if there are none or several)."""
+    found = [f for f in findings(text) if f.code == code]
+    assert len(found) == 1, (
+        f"expected one {code}, got {[(f.code, f.message) for f in findings(text)]}"
+    )
+    return found[0]
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    return CORPUS
