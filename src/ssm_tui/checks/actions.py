@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ssm_tui.catalog import has_wildcard
 from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
 from ssm_tui.policy.model import Located
+
+_WHITESPACE = re.compile(r"\s")
 
 
 def _did_you_mean(candidates: list[str]) -> str:
@@ -47,7 +50,7 @@ def check_action(ctx: CheckContext, located: Located) -> Iterator[Finding]:
         )
         return
     prefix, sep, name = value.partition(":")
-    if not sep or not prefix or not name or ":" in name or any(c.isspace() for c in value):
+    if not sep or not prefix or not name or ":" in name or _WHITESPACE.search(value) is not None:
         yield ctx.finding(
             Severity.ERROR,
             "INVALID_ACTION",

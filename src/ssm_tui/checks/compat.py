@@ -32,22 +32,16 @@ class _Fit:
         return [self.table[a, r] for a in range(len(self.actions))]
 
 
-def fits(resource: str, arn_template: str, cache: dict[tuple[str, str], bool]) -> bool:
+def fits(resource: str, arn_template: str) -> bool:
     """Can the Resource entry name a resource of the type with this ARN template?"""
-    if resource == "*":
-        return True
-    key = (resource, arn_template)
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = arn_matches_template(resource, arn_template)
-    return found
+    return resource == "*" or arn_matches_template(resource, arn_template)
 
 
-def action_takes(action: Action, resource: str, cache: dict[tuple[str, str], bool]) -> bool:
+def action_takes(action: Action, resource: str) -> bool:
     """Can this action be granted on this Resource entry?"""
     if resource == "*":
         return True
-    return any(fits(resource, rt.arn_template, cache) for rt in action.resource_types)
+    return any(arn_matches_template(resource, rt.arn_template) for rt in action.resource_types)
 
 
 def _describe_types(action: Action) -> str:
@@ -69,23 +63,19 @@ def compatibility(ctx: CheckContext) -> Iterator[Finding]:
     document = ctx.document
     if document is None:
         return
-    cache: dict[tuple[str, str], bool] = {}
     for statement in document.statements:
         if not (statement.is_allow or statement.is_deny):
             continue
         yield from _not_elements(ctx, statement)
         if statement.action is None or statement.resource is None:
             continue
-        actions = [
-            (located, ctx.catalog.expand(located.value))
-            for located in statement.action
-            if not ctx.reported(located.pointer)
-        ]
+        action_entries = [a for a in statement.action if not ctx.reported(a.pointer)]
         resources = [r for r in statement.resource if not ctx.reported(r.pointer)]
-        if not actions or not resources:
+        if not action_entries or not resources:
             continue  # the cause is reported already (malformed or empty)
-        if any(a.value == "*" for a, _ in actions) or any(r.value == "*" for r in resources):
+        if any(a.value == "*" for a in action_entries) or any(r.value == "*" for r in resources):
             continue
+        actions = [(a, ctx.catalog.expand(a.value)) for a in action_entries]
         if any("${" in r.value for r in resources) and not _variables_usable(ctx):
             continue
         fit = _Fit([(a, expanded) for a, expanded in actions if expanded], resources)
@@ -93,7 +83,7 @@ def compatibility(ctx: CheckContext) -> Iterator[Finding]:
             continue
         for a, (_, expanded) in enumerate(fit.actions):
             for r, resource in enumerate(resources):
-                fit.table[a, r] = any(action_takes(x, resource.value, cache) for x in expanded)
+                fit.table[a, r] = any(action_takes(x, resource.value) for x in expanded)
         yield from _report(ctx, statement, fit)
 
 
@@ -191,7 +181,6 @@ def required_resource_types(ctx: CheckContext) -> Iterator[Finding]:
     document = ctx.document
     if document is None:
         return
-    cache: dict[tuple[str, str], bool] = {}
     covered: dict[str, set[str]] = {}  # action -> resource type names some Allow covers
     first_seen: dict[str, tuple[Located, Action]] = {}
     for statement in document.statements:
@@ -207,7 +196,7 @@ def required_resource_types(ctx: CheckContext) -> Iterator[Finding]:
             first_seen.setdefault(action.full_name, (located, action))
             names = covered.setdefault(action.full_name, set())
             for resource_type in action.resource_types:
-                if any(fits(r, resource_type.arn_template, cache) for r in resources):
+                if any(fits(r, resource_type.arn_template) for r in resources):
                     names.add(resource_type.name)
     for full_name, (located, action) in first_seen.items():
         names = covered[full_name]

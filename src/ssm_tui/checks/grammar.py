@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 
+from ssm_tui.catalog import closest
 from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
 from ssm_tui.policy.model import POLICY_ELEMENTS, STATEMENT_ELEMENTS, Statement
 from ssm_tui.policy.source import join_pointer
@@ -18,7 +18,7 @@ def _closest(word: str, choices: tuple[str, ...]) -> str | None:
     for choice in choices:
         if choice.lower() == word.strip().lower():
             return choice
-    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
+    found = closest(word, choices, 1)
     return found[0] if found else None
 
 

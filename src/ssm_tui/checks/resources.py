@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 
-from ssm_tui.catalog import ResourceType, glob_regex, has_wildcard
+from ssm_tui.catalog import ResourceType, closest, glob_regex, has_wildcard
 from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
 from ssm_tui.checks.variables import check_variables, version_allows_variables, version_finding
 from ssm_tui.policy.arn import PLACEHOLDER, patterns_overlap, split_arn, variables_as_wildcards
@@ -112,7 +111,7 @@ class _ArnChecker:
         else:
             known_partition = partition in partitions
         if not known_partition:
-            close = difflib.get_close_matches(partition, list(partitions), n=1)
+            close = closest(partition, list(partitions), 1)
             hint = f" Did you mean {quote(close[0])}?" if close else ""
             yield self.error(
                 "INVALID_PARTITION",
@@ -147,7 +146,7 @@ class _ArnChecker:
             return
         templates = catalog.arn_templates(service)
         if not templates:
-            close = difflib.get_close_matches(service, list(catalog.arn_namespaces), n=1)
+            close = closest(service, catalog.arn_namespaces, 1)
             hint = f" Did you mean {quote(close[0])}?" if close else ""
             yield self.error(
                 "INVALID_SERVICE",

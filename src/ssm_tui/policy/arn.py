@@ -142,6 +142,7 @@ def _overlap(left: tuple[_Token, ...], right: tuple[_Token, ...]) -> bool:
     return reachable[n][m]
 
 
+@lru_cache(maxsize=65536)
 def arn_matches_template(arn: str, template: str) -> bool:
     """Could the ARN pattern `arn` (wildcards and variables allowed) name a resource of the
     type whose catalogue ARN template is `template`?  Compared field by field."""
