@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import allow, codes, only, policy
+from conftest import allow, codes, findings, only, policy
 
 ACCOUNT = "123456789012"
 
@@ -86,8 +86,24 @@ def test_region_and_account_presence_follows_the_template() -> None:
     assert codes(arn_policy(f"arn:aws:iam:us-east-1:{ACCOUNT}:role/x", "iam:PassRole")) == [
         "ARN_REGION_NOT_ALLOWED"
     ]
-    missing = codes(arn_policy("arn:aws:ssm:us-west-2::parameter/x", "ssm:GetParameter"))
-    assert missing == ["MISSING_ARN_ACCOUNT"]
+    missing = findings(
+        arn_policy("arn:aws:ssm:us-west-2::maintenancewindow/mw-1", "ssm:GetMaintenanceWindow")
+    )
+    assert [(f.code, f.severity) for f in missing] == [("MISSING_ARN_ACCOUNT", "warning")]
+
+
+def test_aws_owned_ssm_resources_have_an_empty_account() -> None:
+    for resource, action in (
+        ("arn:aws:ssm:*::parameter/aws/service/ami-amazon-linux-latest/*", "ssm:GetParameter"),
+        ("arn:aws:ssm:us-east-1::document/AWS-RunShellScript", "ssm:SendCommand"),
+        ("arn:aws:ssm:*::automation-definition/AWSSupport-*:*", "ssm:StartAutomationExecution"),
+    ):
+        assert "MISSING_ARN_ACCOUNT" not in codes(arn_policy(resource, action)), resource
+
+
+def test_variable_with_a_colon_in_the_account_field() -> None:
+    resource = "arn:aws:ssm:us-west-2:${aws:PrincipalAccount}:parameter/x"
+    assert codes(arn_policy(resource, "ssm:GetParameter")) == []
 
 
 def test_resource_part_must_match_a_format() -> None:

@@ -9,7 +9,8 @@ Imports nothing else of ours, so every other layer can use it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
@@ -53,20 +54,33 @@ class CatalogInfo:
         return f"{self.package} {self.version} (AWS data of {self.updated})"
 
 
+def split_templates(arn_template: str) -> tuple[str, ...]:
+    """A few resource types list several ARN formats in one string, joined by ", "."""
+    return tuple(t.strip() for t in arn_template.split(", ") if t.strip())
+
+
 @dataclass(frozen=True, slots=True)
 class ResourceType:
     service: str
     name: str
-    arn_template: str
+    arn_template: str  # as the catalogue gives it; may hold several formats, see arn_templates
     condition_keys: tuple[str, ...]
+
+    @property
+    def arn_templates(self) -> tuple[str, ...]:
+        return split_templates(self.arn_template)
 
 
 @dataclass(frozen=True, slots=True)
 class ActionResourceType:
     name: str
     required: bool
-    arn_template: str
+    arn_template: str  # as the catalogue gives it; may hold several formats
     condition_keys: tuple[str, ...]
+
+    @property
+    def arn_templates(self) -> tuple[str, ...]:
+        return split_templates(self.arn_template)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,14 +273,14 @@ class Catalog:
         return found
 
     def arn_templates(self, namespace: str) -> list[ResourceType]:
-        """Resource types whose ARN template has `namespace` as its service field.
+        """ARN formats whose service field is `namespace`, one ResourceType per format.
 
         Most namespaces equal the IAM prefix of the service that defines them; a few do not
         (e.g. `elastic-inference`), so a miss falls back to an index of every service.
         """
         own = [
             rt
-            for rt in self.resource_types(namespace).values()
+            for rt in _one_per_format(self.resource_types(namespace).values())
             if _template_namespace(rt.arn_template) == namespace
         ]
         if own:
@@ -277,7 +291,7 @@ class Catalog:
         if self._namespace_index is None:
             index: dict[str, list[ResourceType]] = {}
             for service in self.services:
-                for rt in self.resource_types(service).values():
+                for rt in _one_per_format(self.resource_types(service).values()):
                     index.setdefault(_template_namespace(rt.arn_template), []).append(rt)
             self._namespace_index = index
         return self._namespace_index
@@ -400,6 +414,16 @@ class Catalog:
                 candidates[record.key.lower()] = record.key
         matches = closest(key.lower(), list(candidates), limit)
         return [candidates[m] for m in matches]
+
+
+def _one_per_format(resource_types: Iterable[ResourceType]) -> Iterator[ResourceType]:
+    for rt in resource_types:
+        templates = rt.arn_templates
+        if len(templates) == 1:
+            yield rt
+        else:
+            for template in templates:
+                yield replace(rt, arn_template=template)
 
 
 def _template_namespace(arn_template: str) -> str:

@@ -56,6 +56,14 @@ class PolicyType(StrEnum):
     def label(self) -> str:
         return _LABELS[self]
 
+    @property
+    def quota(self) -> str:
+        """IAM's size rule for this type, as a phrase."""
+        if self is PolicyType.MANAGED:
+            return f"a customer managed policy may have at most {self.size_limit:,}"
+        owner = self.value.split("-")[0]
+        return f"the inline policies of one {owner} may have at most {self.size_limit:,} in total"
+
 
 _SIZE_LIMITS = {
     PolicyType.MANAGED: 6144,

@@ -7,12 +7,13 @@ grants nothing, because ListDocuments supports no resource-level permissions.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ssm_tui.catalog import Action, has_wildcard
 from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
-from ssm_tui.policy.arn import arn_matches_template
+from ssm_tui.policy.arn import arn_matches_template, split_arn
 from ssm_tui.policy.model import Located, Statement
 from ssm_tui.policy.source import join_pointer
 
@@ -41,7 +42,11 @@ def action_takes(action: Action, resource: str) -> bool:
     """Can this action be granted on this Resource entry?"""
     if resource == "*":
         return True
-    return any(arn_matches_template(resource, rt.arn_template) for rt in action.resource_types)
+    return any(
+        arn_matches_template(resource, template)
+        for rt in action.resource_types
+        for template in rt.arn_templates
+    )
 
 
 def _describe_types(action: Action) -> str:
@@ -52,6 +57,16 @@ def _describe_types(action: Action) -> str:
         )
     names = ", ".join(rt.name for rt in action.resource_types)
     return f"{action.full_name} applies to {names} ARNs"
+
+
+def _names_one_type(resource: str) -> bool:
+    """True when the resource part's leading word (`document` in `document/x*`) has no
+    wildcard, so the ARN is of one known resource type."""
+    fields = split_arn(resource)
+    if len(fields) < 6:
+        return False
+    words = [w for w in re.split(r"[/:]", fields[5]) if w]
+    return bool(words) and not has_wildcard(words[0])
 
 
 def _verb(statement: Statement) -> tuple[str, str]:
@@ -110,8 +125,12 @@ def _report(ctx: CheckContext, statement: Statement, fit: _Fit) -> Iterator[Find
         # lists some and none fits, the mismatch is certain.  Where it lists none, a few
         # AWS managed policies still scope such actions to ARNs, so the data may lag the
         # service: say so with a warning rather than an error.
+        # Certain only when the data lists resource types for the actions and each ARN
+        # names one type (no wildcard in its type word): then the mismatch is a fact of the
+        # data, not a gap in it.
         scoped = any(x.resource_types for _, expanded in fit.actions for x in expanded)
-        severity = Severity.ERROR if scoped else Severity.WARNING
+        specific = all(_names_one_type(r.value) for r in fit.resources)
+        severity = Severity.ERROR if scoped and specific else Severity.WARNING
         yield ctx.finding(
             severity,
             "STATEMENT_GRANTS_NOTHING",
@@ -196,7 +215,7 @@ def required_resource_types(ctx: CheckContext) -> Iterator[Finding]:
             first_seen.setdefault(action.full_name, (located, action))
             names = covered.setdefault(action.full_name, set())
             for resource_type in action.resource_types:
-                if any(fits(r, resource_type.arn_template) for r in resources):
+                if any(fits(r, t) for r in resources for t in resource_type.arn_templates):
                     names.add(resource_type.name)
     for full_name, (located, action) in first_seen.items():
         names = covered[full_name]

@@ -13,9 +13,11 @@ from ssm_tui.policy.model import Located, Statement
 
 _ACCOUNT = re.compile(r"\d{12}\Z")
 _ACCOUNT_PATTERN = re.compile(r"[0-9*?]+\Z")
-# AWS-owned SSM documents (AWS-RunShellScript...) are named with an empty account field,
-# e.g. arn:aws:ssm:us-east-1::document/AWS-RunShellScript (Systems Manager User Guide).
-_EMPTY_ACCOUNT_ALLOWED = {("ssm", "document")}
+# AWS-owned Systems Manager resources are named with an empty account field: documents
+# (arn:aws:ssm:us-east-1::document/AWS-RunShellScript, Systems Manager User Guide), public
+# parameters (arn:aws:ssm:*::parameter/aws/service/..., AWSStorageGatewayFullAccess) and
+# runbooks (arn:aws:ssm:*::automation-definition/AWSSupport-*:*, AWS managed policies).
+_AWS_OWNED = {("ssm", "document"), ("ssm", "parameter"), ("ssm", "automation-definition")}
 
 
 def _field_is_placeholder(field: str) -> bool:
@@ -145,6 +147,8 @@ class _ArnChecker:
             )
             return
         templates = catalog.arn_templates(service)
+        if not templates and catalog.has_service(service):
+            return  # a real service whose resource formats the catalogue does not list
         if not templates:
             close = closest(service, catalog.arn_namespaces, 1)
             hint = f" Did you mean {quote(close[0])}?" if close else ""
@@ -221,14 +225,17 @@ class _ArnChecker:
                 "ARN_REGION_NOT_ALLOWED",
                 f"{service} ARNs have no Region: leave the Region field empty.",
             )
-        aws_owned = all((service, t.name) in _EMPTY_ACCOUNT_ALLOWED for t in candidates)
         if not account and all(_field_is_placeholder(f[4]) for f in template_fields):
-            if aws_owned:
+            if all((service, t.name) in _AWS_OWNED for t in candidates):
                 return
-            yield self.error(
+            # AWS managed policies name some AWS-owned resources of other services this way
+            # too (Resource Explorer service views, KMS), so this is a warning, not an error.
+            yield self.ctx.finding(
+                Severity.WARNING,
                 "MISSING_ARN_ACCOUNT",
-                f"This {service} ARN needs an account ID (12 digits, or * for any) in the "
-                f"account field.",
+                f"This {service} ARN has an empty account field; unless it names an AWS-owned "
+                f"resource, put the 12-digit account ID (or *) there.",
+                self.pointer,
             )
         elif account and account != "*" and all(f[4] == "" for f in template_fields):
             yield self.error(

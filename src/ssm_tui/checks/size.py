@@ -15,15 +15,14 @@ def policy_size(text: str) -> int:
 @register("syntax")
 def size_quota(ctx: CheckContext) -> Iterator[Finding]:
     size = policy_size(ctx.policy.text)
-    limit = ctx.policy_type.size_limit
-    if size <= limit:
+    if size <= ctx.policy_type.size_limit:
         return
     yield ctx.finding(
         Severity.ERROR,
         "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
-        f"The policy has {size:,} characters (not counting whitespace); a "
-        f"{ctx.policy_type.label} may have at most {limit:,}, so IAM rejects it. Split it "
-        f"into several policies or use wildcards that cover several actions.",
+        f"The policy has {size:,} characters (not counting whitespace); "
+        f"{ctx.policy_type.quota}, so IAM rejects it. Split it into several policies or use "
+        f"wildcards that cover several actions.",
         "",
         head=True,
     )

@@ -38,8 +38,24 @@ class Arn(BaseModel):
 
 
 def split_arn(text: str) -> list[str]:
-    """The colon fields of an ARN; the sixth keeps its own colons."""
-    return text.split(":", 5)
+    """The colon fields of an ARN; the sixth keeps its own colons, and a colon inside a
+    policy variable (`${aws:PrincipalAccount}`) does not split."""
+    if "${" not in text:
+        return text.split(":", 5)
+    fields: list[str] = []
+    start = pos = 0
+    while pos < len(text) and len(fields) < 5:
+        if text.startswith("${", pos):
+            close = text.find("}", pos)
+            if close != -1:
+                pos = close + 1
+                continue
+        if text[pos] == ":":
+            fields.append(text[start:pos])
+            start = pos + 1
+        pos += 1
+    fields.append(text[start:])
+    return fields
 
 
 def parse_arn(text: str) -> Arn | None:

@@ -20,6 +20,7 @@ MAX_DEPTH = 100
 NodeKind = Literal["object", "array", "string", "number", "bool", "null"]
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")  # RFC 6901: no leading zeros, ASCII digits
 _LITERALS = {"true": True, "false": False, "null": None}
 _KIND_NAMES = {
     "object": "an object",
@@ -164,6 +165,8 @@ class SourceMap:
 
     def span(self, pointer: str) -> Span | None:
         """The span of the value at `pointer`, or of its nearest ancestor that exists."""
+        if pointer and not pointer.startswith("/"):
+            pointer = ""  # not a JSON pointer: the document itself is the nearest we know
         while True:
             found = self._values.get(pointer)
             if found is not None:
@@ -171,6 +174,13 @@ class SourceMap:
             if not pointer:
                 return None
             pointer = pointer.rsplit("/", 1)[0]
+
+    def _forget_below(self, pointer: str) -> None:
+        """Drop the entries inside a value that a duplicate key replaced."""
+        prefix = pointer + "/"
+        for table in (self._values, self._keys):
+            for stale in [p for p in table if p.startswith(prefix)]:
+                del table[stale]
 
     def key_span(self, pointer: str) -> Span | None:
         found = self._keys.get(pointer)
@@ -200,8 +210,11 @@ class ParsedJson:
             token = token.replace("~1", "/").replace("~0", "~")
             if node.kind == "object":
                 node = node.get(token)
-            elif node.kind == "array" and token.isdigit() and int(token) < len(node.items):
-                node = node.items[int(token)]
+            elif node.kind == "array" and _ARRAY_INDEX.fullmatch(token):
+                index = int(token)
+                if index >= len(node.items):
+                    return None
+                node = node.items[index]
             else:
                 return None
         return node
@@ -314,6 +327,9 @@ class _Parser:
                 raise self.fail(f"':' after the key {key!r}", pos)
             pos = self.skip(pos + 1)
             child_pointer = join_pointer(pointer, key)
+            if key in seen:
+                # the later value wins: forget what the source map knew of the earlier one
+                self.source_map._forget_below(child_pointer)
             child = self.parse_value(pos, child_pointer, depth)
             member = Member(key, key_start, key_end, child)
             if key in seen:
