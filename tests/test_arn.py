@@ -89,8 +89,8 @@ def test_arn_is_frozen() -> None:
 
 
 def test_split_arn_keeps_sixth_field_whole() -> None:
-    assert split_arn("arn:a:b:c:d:e:f:g") == ["arn", "a", "b", "c", "d", "e:f:g"]
-    assert split_arn("arn:a") == ["arn", "a"]
+    assert split_arn("arn:a:b:c:d:e:f:g") == ("arn", "a", "b", "c", "d", "e:f:g")
+    assert split_arn("arn:a") == ("arn", "a")
 
 
 def test_variables_as_wildcards() -> None:

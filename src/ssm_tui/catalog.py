@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
@@ -65,10 +65,10 @@ class ResourceType:
     name: str
     arn_template: str  # as the catalogue gives it; may hold several formats, see arn_templates
     condition_keys: tuple[str, ...]
+    arn_templates: tuple[str, ...] = field(init=False)
 
-    @property
-    def arn_templates(self) -> tuple[str, ...]:
-        return split_templates(self.arn_template)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "arn_templates", split_templates(self.arn_template))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +77,10 @@ class ActionResourceType:
     required: bool
     arn_template: str  # as the catalogue gives it; may hold several formats
     condition_keys: tuple[str, ...]
+    arn_templates: tuple[str, ...] = field(init=False)
 
-    @property
-    def arn_templates(self) -> tuple[str, ...]:
-        return split_templates(self.arn_template)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "arn_templates", split_templates(self.arn_template))
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +149,7 @@ class Catalog:
         self._condition_key_templates: dict[str, list[tuple[re.Pattern[str], ConditionKey]]] = {}
         self._namespace_index: dict[str, list[ResourceType]] | None = None
         self._expanded: dict[str, list[Action]] = {}
+        self._formats: dict[str, list[ResourceType]] = {}
 
     # --- metadata -----------------------------------------------------------------------
     @cached_property
@@ -278,14 +279,15 @@ class Catalog:
         Most namespaces equal the IAM prefix of the service that defines them; a few do not
         (e.g. `elastic-inference`), so a miss falls back to an index of every service.
         """
-        own = [
-            rt
-            for rt in _one_per_format(self.resource_types(namespace).values())
-            if _template_namespace(rt.arn_template) == namespace
-        ]
-        if own:
-            return own
-        return list(self._namespaces().get(namespace, ()))
+        found = self._formats.get(namespace)
+        if found is None:
+            found = [
+                rt
+                for rt in _one_per_format(self.resource_types(namespace).values())
+                if _template_namespace(rt.arn_template) == namespace
+            ] or list(self._namespaces().get(namespace, ()))
+            self._formats[namespace] = found
+        return found
 
     def _namespaces(self) -> dict[str, list[ResourceType]]:
         if self._namespace_index is None:

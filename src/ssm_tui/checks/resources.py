@@ -99,7 +99,7 @@ class _ArnChecker:
             return
         yield from self.fields(fields)
 
-    def fields(self, fields: list[str]) -> Iterator[Finding]:
+    def fields(self, fields: tuple[str, ...]) -> Iterator[Finding]:
         catalog = self.ctx.catalog
         _, partition, service, region, account, resource = (
             variables_as_wildcards(f) for f in fields
@@ -243,7 +243,7 @@ class _ArnChecker:
                 f"{service} ARNs have no account field: leave it empty.",
             )
 
-    def _shifted_fix(self, fields: list[str]) -> str | None:
+    def _shifted_fix(self, fields: tuple[str, ...]) -> str | None:
         """`arn:aws::aws:ssm:...` (an extra field) → `arn:aws:ssm:...` when that parses."""
         parts = self.value.split(":")
         for drop in (2, 3):

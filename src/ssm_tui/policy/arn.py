@@ -37,11 +37,12 @@ class Arn(BaseModel):
         return re.split(r"[/:]", self.resource, maxsplit=1)[0]
 
 
-def split_arn(text: str) -> list[str]:
+@lru_cache(maxsize=16384)
+def split_arn(text: str) -> tuple[str, ...]:
     """The colon fields of an ARN; the sixth keeps its own colons, and a colon inside a
     policy variable (`${aws:PrincipalAccount}`) does not split."""
     if "${" not in text:
-        return text.split(":", 5)
+        return tuple(text.split(":", 5))
     fields: list[str] = []
     start = pos = 0
     while pos < len(text) and len(fields) < 5:
@@ -55,7 +56,7 @@ def split_arn(text: str) -> list[str]:
             start = pos + 1
         pos += 1
     fields.append(text[start:])
-    return fields
+    return tuple(fields)
 
 
 def parse_arn(text: str) -> Arn | None:
