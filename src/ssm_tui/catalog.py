@@ -92,6 +92,7 @@ class Action:
     resource_types: tuple[ActionResourceType, ...]
     condition_keys: tuple[str, ...]
     dependent_actions: tuple[str, ...]
+    _required: tuple[ActionResourceType, ...] = field(init=False, repr=False, compare=False)
 
     @property
     def full_name(self) -> str:
@@ -104,7 +105,12 @@ class Action:
 
     @property
     def required_resource_types(self) -> tuple[ActionResourceType, ...]:
-        return tuple(rt for rt in self.resource_types if rt.required)
+        return self._required
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "_required", tuple(rt for rt in self.resource_types if rt.required)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,9 +179,12 @@ class Catalog:
         return prefix.lower() in self._service_set
 
     def service_name(self, prefix: str) -> str | None:
-        if not self.has_service(prefix):
-            return None
-        return str(self._data.services.get_service_name(prefix.lower()))
+        """The service's full name (`AWS Systems Manager` for `ssm`), or None."""
+        return self._service_names.get(prefix.lower())
+
+    @cached_property
+    def _service_names(self) -> dict[str, str]:
+        return {s: str(self._data.services.get_service_name(s)) for s in self.services}
 
     def match_services(self, pattern: str) -> list[str]:
         """Service prefixes matching a glob such as `ssm*`."""

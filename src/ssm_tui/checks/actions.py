@@ -105,13 +105,13 @@ def check_action(ctx: CheckContext, located: Located) -> Iterator[Finding]:
             suggestion=corrected[0] if len(corrected) == 1 else None,
         )
         return
-    service_label = catalog.service_name(prefix) or prefix
     if has_wildcard(name):
         if not catalog.expand(value):
             yield ctx.finding(
                 Severity.ERROR,
                 "INVALID_ACTION",
-                f"{quote(value)} matches no action of {service_label}, so it grants nothing.",
+                f"{quote(value)} matches no action of {_service_label(ctx, prefix)}, so it "
+                f"grants nothing.",
                 pointer,
             )
             return
@@ -125,7 +125,8 @@ def check_action(ctx: CheckContext, located: Located) -> Iterator[Finding]:
         yield ctx.finding(
             Severity.ERROR,
             "INVALID_ACTION",
-            f"{quote(value)} is not an action of {service_label}, so it grants nothing."
+            f"{quote(value)} is not an action of {_service_label(ctx, prefix)}, so it grants "
+            f"nothing."
             f"{_did_you_mean(guesses)}",
             pointer,
             suggestion=guesses[0] if guesses else None,
@@ -133,6 +134,10 @@ def check_action(ctx: CheckContext, located: Located) -> Iterator[Finding]:
         return
     if value != action.full_name:
         yield _case_finding(ctx, value, action.full_name, pointer)
+
+
+def _service_label(ctx: CheckContext, prefix: str) -> str:
+    return ctx.catalog.service_name(prefix) or prefix
 
 
 def _case_finding(ctx: CheckContext, value: str, canonical: str, pointer: str) -> Finding:

@@ -206,6 +206,7 @@ def required_resource_types(ctx: CheckContext) -> Iterator[Finding]:
         if not statement.is_allow or statement.action is None or statement.resource is None:
             continue
         resources = [r.value for r in statement.resource if not ctx.reported(r.pointer)]
+        everything = "*" in resources
         for located in statement.action:
             if ctx.reported(located.pointer) or has_wildcard(located.value):
                 continue
@@ -214,6 +215,9 @@ def required_resource_types(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             first_seen.setdefault(action.full_name, (located, action))
             names = covered.setdefault(action.full_name, set())
+            if everything:
+                names.update(rt.name for rt in action.resource_types)
+                continue
             for resource_type in action.resource_types:
                 if any(fits(r, t) for r in resources for t in resource_type.arn_templates):
                     names.add(resource_type.name)

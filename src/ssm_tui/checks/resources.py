@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ssm_tui.catalog import ResourceType, closest, glob_regex, has_wildcard
 from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
@@ -41,6 +42,17 @@ def _resource_formats(templates: list[ResourceType], word: str) -> str:
     preferred = [f for f in formats if f.split("/")[0].split(":")[0] == word] or formats
     shown = ", ".join(preferred[:4]) + (", ..." if len(preferred) > 4 else "")
     return shown
+
+
+def _resource_part(arn_template: str) -> str:
+    fields = split_arn(arn_template)
+    return fields[5] if len(fields) == 6 else ""
+
+
+@lru_cache(maxsize=8192)
+def _overlapping(resource: str, formats: tuple[str, ...]) -> tuple[int, ...]:
+    """Indexes of the resource-part formats that the policy's resource part can match."""
+    return tuple(i for i, part in enumerate(formats) if part and patterns_overlap(resource, part))
 
 
 class _ArnChecker:
@@ -191,11 +203,8 @@ class _ArnChecker:
                 f"{quote(account)} cannot match a 12-digit AWS account ID.",
             )
         # resource part against the service's ARN templates
-        matching = (
-            [t for t in templates if patterns_overlap(resource, split_arn(t.arn_template)[5])]
-            if len(split_arn(templates[0].arn_template)) == 6
-            else []
-        )
+        formats = tuple(_resource_part(t.arn_template) for t in templates)
+        matching = [templates[i] for i in _overlapping(resource, formats)]
         candidates = matching or templates
         yield from self.region_and_account_presence(candidates, region, account, service)
         if not matching:

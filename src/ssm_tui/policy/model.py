@@ -191,7 +191,7 @@ class _Builder:
         if node.kind != "object":
             self.problem(node, "Statement", "an object")
             return None
-        get = node.get
+        get = {member.key: member.value for member in node.members}.get  # last one wins
         return Statement(
             index=index,
             pointer=node.pointer,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from json.scanner import NUMBER_RE
 from typing import Any, Literal
@@ -20,6 +20,7 @@ MAX_DEPTH = 100
 NodeKind = Literal["object", "array", "string", "number", "bool", "null"]
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_SPACE_CHARS = " \t\n\r"
 _ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")  # RFC 6901: no leading zeros, ASCII digits
 _LITERALS = {"true": True, "false": False, "null": None}
 _KIND_NAMES = {
@@ -37,7 +38,10 @@ def escape_pointer_token(token: str) -> str:
 
 
 def join_pointer(parent: str, token: str | int) -> str:
-    return f"{parent}/{escape_pointer_token(str(token))}"
+    token = str(token)
+    if "~" in token or "/" in token:
+        token = escape_pointer_token(token)
+    return f"{parent}/{token}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,15 +64,32 @@ class Member:
     value: JsonNode
 
 
-@dataclass(slots=True)
 class JsonNode:
-    kind: NodeKind
-    value: Any
-    start: int
-    end: int
-    pointer: str
-    members: list[Member] = field(default_factory=list)
-    items: list[JsonNode] = field(default_factory=list)
+    """One JSON value with its place in the text (offsets) and in the document (pointer).
+    Objects keep every member in order, duplicates included; arrays keep their items."""
+
+    __slots__ = ("end", "items", "kind", "members", "pointer", "start", "value")
+
+    def __init__(
+        self,
+        kind: NodeKind,
+        value: Any,
+        start: int,
+        end: int,
+        pointer: str,
+        members: list[Member] | None = None,
+        items: list[JsonNode] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.value = value
+        self.start = start
+        self.end = end
+        self.pointer = pointer
+        self.members: list[Member] = members if members is not None else []
+        self.items: list[JsonNode] = items if items is not None else []
+
+    def __repr__(self) -> str:
+        return f"JsonNode({self.kind}, {self.pointer!r}, {self.start}:{self.end})"
 
     @property
     def kind_name(self) -> str:
@@ -109,24 +130,33 @@ class SyntaxProblem:
 
 
 class LineIndex:
-    """Offsets to 1-based (line, column) with a binary search over line starts."""
+    """Offsets to 1-based (line, column) with a binary search over line starts.  The line
+    starts are found on first use: a policy without findings never needs them."""
 
-    __slots__ = ("_starts", "_text")
+    __slots__ = ("_line_starts", "_text")
 
     def __init__(self, text: str) -> None:
         self._text = text
-        starts = [0]
-        find = text.find
-        pos = find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = find("\n", pos + 1)
-        self._starts = starts
+        self._line_starts: list[int] | None = None
+
+    @property
+    def _starts(self) -> list[int]:
+        if self._line_starts is None:
+            text = self._text
+            starts = [0]
+            find = text.find
+            pos = find("\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = find("\n", pos + 1)
+            self._line_starts = starts
+        return self._line_starts
 
     def position(self, offset: int) -> tuple[int, int]:
         offset = max(0, min(offset, len(self._text)))
-        line = bisect.bisect_right(self._starts, offset)
-        return line, offset - self._starts[line - 1] + 1
+        starts = self._starts
+        line = bisect.bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
 
     def span(self, start: int, end: int) -> Span:
         line, column = self.position(start)
@@ -243,9 +273,15 @@ class _Parser:
         self.text = text
         self.source_map = source_map
         self.duplicates: list[DuplicateKey] = []
+        self._whitespace = _WHITESPACE.match
+        self._values = source_map._values
+        self._keys = source_map._keys
 
     def skip(self, pos: int) -> int:
-        return _WHITESPACE.match(self.text, pos).end()  # type: ignore[union-attr]
+        text = self.text
+        if pos < len(text) and text[pos] not in _SPACE_CHARS:
+            return pos
+        return self._whitespace(text, pos).end()  # type: ignore[union-attr]
 
     def fail(self, expected: str, pos: int) -> _Failure:
         return _Failure(f"Expected {expected} but found {_describe(self.text, pos)}", pos)
@@ -280,7 +316,7 @@ class _Parser:
                 if char == "'":
                     raise _Failure('Strings must use double quotes ("), not single quotes', pos)
                 raise self.fail("a value (object, array, string, number, true, false or null)", pos)
-        self.source_map._add(pointer, node.start, node.end)
+        self._values[pointer] = (node.start, node.end)
         return node
 
     def parse_string(self, pos: int) -> tuple[str, int]:
@@ -340,9 +376,8 @@ class _Parser:
             seen[key] = member
             node.members.append(member)
             value[key] = child.value
-            self.source_map._add_key(child_pointer, key_start, key_end)
-            # the winning (last) duplicate owns the pointer, as it owns the value
-            self.source_map._add(child_pointer, child.start, child.end)
+            # parse_value recorded the child's span: the last duplicate owns the pointer
+            self._keys[child_pointer] = (key_start, key_end)
             pos = self.skip(child.end)
             if pos < len(text) and text[pos] == ",":
                 pos = self.skip(pos + 1)
@@ -371,7 +406,7 @@ class _Parser:
         while True:
             if pos < len(text) and text[pos] == "]":
                 raise _Failure("Trailing comma before ']': remove the last comma", pos)
-            child = self.parse_value(pos, join_pointer(pointer, len(node.items)), depth)
+            child = self.parse_value(pos, f"{pointer}/{len(node.items)}", depth)
             node.items.append(child)
             values.append(child.value)
             pos = self.skip(child.end)
