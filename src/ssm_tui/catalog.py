@@ -156,6 +156,7 @@ class Catalog:
         self._namespace_index: dict[str, list[ResourceType]] | None = None
         self._expanded: dict[str, list[Action]] = {}
         self._formats: dict[str, list[ResourceType]] = {}
+        self._resource_parts: dict[str, tuple[str, ...]] = {}
 
     # --- metadata -----------------------------------------------------------------------
     @cached_property
@@ -296,6 +297,15 @@ class Catalog:
                 if _template_namespace(rt.arn_template) == namespace
             ] or list(self._namespaces().get(namespace, ()))
             self._formats[namespace] = found
+        return found
+
+    def resource_formats(self, namespace: str) -> tuple[str, ...]:
+        """The resource part (after the fifth colon) of each of `arn_templates(namespace)`."""
+        found = self._resource_parts.get(namespace)
+        if found is None:
+            parts = (t.arn_template.split(":", 5) for t in self.arn_templates(namespace))
+            found = tuple(p[5] if len(p) == 6 else "" for p in parts)
+            self._resource_parts[namespace] = found
         return found
 
     def _namespaces(self) -> dict[str, list[ResourceType]]:

@@ -44,11 +44,6 @@ def _resource_formats(templates: list[ResourceType], word: str) -> str:
     return shown
 
 
-def _resource_part(arn_template: str) -> str:
-    fields = split_arn(arn_template)
-    return fields[5] if len(fields) == 6 else ""
-
-
 @lru_cache(maxsize=8192)
 def _overlapping(resource: str, formats: tuple[str, ...]) -> tuple[int, ...]:
     """Indexes of the resource-part formats that the policy's resource part can match."""
@@ -203,7 +198,7 @@ class _ArnChecker:
                 f"{quote(account)} cannot match a 12-digit AWS account ID.",
             )
         # resource part against the service's ARN templates
-        formats = tuple(_resource_part(t.arn_template) for t in templates)
+        formats = catalog.resource_formats(service)
         matching = [templates[i] for i in _overlapping(resource, formats)]
         candidates = matching or templates
         yield from self.region_and_account_presence(candidates, region, account, service)

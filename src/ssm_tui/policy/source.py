@@ -21,6 +21,10 @@ NodeKind = Literal["object", "array", "string", "number", "bool", "null"]
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SPACE_CHARS = " \t\n\r"
+# A separator with the whitespace around it, matched in one step on the hot path.
+_COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
+_AFTER_MEMBER = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|\})")
+_AFTER_ITEM = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|\])")
 _ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")  # RFC 6901: no leading zeros, ASCII digits
 _LITERALS = {"true": True, "false": False, "null": None}
 _KIND_NAMES = {
@@ -358,10 +362,10 @@ class _Parser:
                 raise self.fail("a key in double quotes", pos)
             key, key_end = self.parse_string(pos)
             key_start = pos
-            pos = self.skip(key_end)
-            if pos >= len(text) or text[pos] != ":":
-                raise self.fail(f"':' after the key {key!r}", pos)
-            pos = self.skip(pos + 1)
+            colon = _COLON.match(text, key_end)
+            if colon is None:
+                raise self.fail(f"':' after the key {key!r}", self.skip(key_end))
+            pos = colon.end()
             child_pointer = join_pointer(pointer, key)
             if key in seen:
                 # the later value wins: forget what the source map knew of the earlier one
@@ -378,13 +382,14 @@ class _Parser:
             value[key] = child.value
             # parse_value recorded the child's span: the last duplicate owns the pointer
             self._keys[child_pointer] = (key_start, key_end)
-            pos = self.skip(child.end)
-            if pos < len(text) and text[pos] == ",":
-                pos = self.skip(pos + 1)
-                continue
-            if pos < len(text) and text[pos] == "}":
-                node.end = pos + 1
+            after = _AFTER_MEMBER.match(text, child.end)
+            if after is not None:
+                pos = after.end()
+                if after.group(1):
+                    continue
+                node.end = pos
                 break
+            pos = self.skip(child.end)
             if pos < len(text) and text[pos] == '"':
                 raise _Failure("Missing ',' between two members of an object", pos)
             raise self.fail("',' or '}' after an object member", pos)
@@ -409,13 +414,14 @@ class _Parser:
             child = self.parse_value(pos, f"{pointer}/{len(node.items)}", depth)
             node.items.append(child)
             values.append(child.value)
-            pos = self.skip(child.end)
-            if pos < len(text) and text[pos] == ",":
-                pos = self.skip(pos + 1)
-                continue
-            if pos < len(text) and text[pos] == "]":
-                node.end = pos + 1
+            after = _AFTER_ITEM.match(text, child.end)
+            if after is not None:
+                pos = after.end()
+                if after.group(1):
+                    continue
+                node.end = pos
                 break
+            pos = self.skip(child.end)
             if pos < len(text) and text[pos] in '"{[':
                 raise _Failure("Missing ',' between two items of an array", pos)
             raise self.fail("',' or ']' after an array item", pos)
