@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from ssm_tui.catalog import Catalog, get_catalog
 
 # Importing the check modules registers them; base.CONCERNS fixes the order they run in.
-from ssm_tui.checks import actions, compat, grammar, resources, size, syntax  # noqa: F401
+from ssm_tui.checks import (  # noqa: F401
+    actions,
+    compat,
+    conditions,
+    grammar,
+    hygiene,
+    resources,
+    security,
+    size,
+    syntax,
+)
 from ssm_tui.checks.base import REGISTRY, CheckContext, Finding, PolicyType, Severity
 from ssm_tui.checks.size import policy_size
 from ssm_tui.policy.model import ParsedPolicy, build_policy

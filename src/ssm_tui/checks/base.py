@@ -8,6 +8,7 @@ per problem).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -79,8 +80,47 @@ _LABELS = {
 }
 
 
+class TextEdit(BaseModel):
+    """Replace the text between two offsets (end exclusive); lines and columns as findings."""
+
+    model_config = ConfigDict(frozen=True)
+
+    offset: int
+    end_offset: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    replacement: str
+
+
+class Fix(BaseModel):
+    """A certain repair: what it does, and the edits that do it (never overlapping)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    description: str
+    edits: tuple[TextEdit, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "description": self.description,
+            "edits": [
+                {
+                    "line": e.line,
+                    "column": e.column,
+                    "end_line": e.end_line,
+                    "end_column": e.end_column,
+                    "replacement": e.replacement,
+                }
+                for e in self.edits
+            ],
+        }
+
+
 class Finding(BaseModel):
-    """One problem: what, where (pointer and span) and, when certain, what to write instead."""
+    """One problem: what, where (pointer and span) and, when certain, what to write instead
+    (`suggestion`, the replacement value) and how (`fix`, text edits)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -93,6 +133,7 @@ class Finding(BaseModel):
     end_line: int
     end_column: int
     suggestion: str | None = None
+    fix: Fix | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -105,6 +146,7 @@ class Finding(BaseModel):
             "end_line": self.end_line,
             "end_column": self.end_column,
             "suggestion": self.suggestion,
+            "fix": self.fix.to_json() if self.fix else None,
         }
 
 
@@ -118,6 +160,7 @@ class CheckContext:
     policy_type: PolicyType = PolicyType.MANAGED
     _malformed: set[str] = field(default_factory=set)
     _said: set[str] = field(default_factory=set)
+    _dead: set[str] = field(default_factory=set)
 
     @property
     def document(self) -> PolicyDocument | None:
@@ -142,6 +185,15 @@ class CheckContext:
         """Treat the value at `pointer` as malformed without a finding of its own (its
         problem was reported at another place)."""
         self._malformed.add(pointer)
+
+    def mark_dead(self, statement_pointer: str) -> None:
+        """Record that a statement can grant (or deny) nothing; its finding says why."""
+        self._dead.add(statement_pointer)
+
+    def is_dead(self, statement_pointer: str) -> bool:
+        """True when an earlier check reported this statement as granting nothing: risk
+        and hygiene checks then say nothing more about it."""
+        return statement_pointer in self._dead
 
     def first_time(self, topic: str) -> bool:
         """True the first time a check asks about `topic`: for problems that are reported
@@ -177,6 +229,7 @@ class CheckContext:
         head: bool = False,
         span: Span | None = None,
         marks: bool | None = None,
+        fix: Fix | None = None,
     ) -> Finding:
         """Build a finding located at `pointer`.  An error about a value (not about a whole
         statement or document, `head=True`) marks the value as malformed unless `marks` says
@@ -196,7 +249,59 @@ class CheckContext:
             end_line=where.end_line,
             end_column=where.end_column,
             suggestion=suggestion,
+            fix=fix,
         )
+
+    # --- certain repairs, as text edits (see checks/fixes.py) -----------------------------
+    def edit(self, offset: int, end_offset: int, replacement: str) -> TextEdit:
+        span = self.source_map.lines.span(offset, end_offset)
+        return TextEdit(
+            offset=offset,
+            end_offset=end_offset,
+            line=span.line,
+            column=span.column,
+            end_line=span.end_line,
+            end_column=span.end_column,
+            replacement=replacement,
+        )
+
+    def replace_value(self, pointer: str, value: object, description: str) -> Fix | None:
+        """Fix that writes `value` (as JSON) in place of the value at `pointer`."""
+        span = self.source_map.span(pointer)
+        node = self.policy.json.node(pointer)
+        if span is None or node is None or node.pointer != pointer:
+            return None
+        replacement = json.dumps(value, ensure_ascii=False)
+        return Fix(
+            description=description, edits=(self.edit(span.offset, span.end_offset, replacement),)
+        )
+
+    def rename_key(self, pointer: str, new_key: str, description: str) -> Fix | None:
+        """Fix that renames the key of the member at `pointer`."""
+        span = self.source_map.key_span(pointer)
+        if span is None:
+            return None
+        replacement = json.dumps(new_key, ensure_ascii=False)
+        return Fix(
+            description=description, edits=(self.edit(span.offset, span.end_offset, replacement),)
+        )
+
+    def remove_item(self, pointer: str, description: str) -> Fix | None:
+        """Fix that removes an array item (with one neighbouring comma).  Not offered for the
+        last remaining item: removing it would change what the element means."""
+        parent_pointer, _, index_text = pointer.rpartition("/")
+        parent = self.policy.json.node(parent_pointer)
+        if parent is None or parent.kind != "array" or not index_text.isdigit():
+            return None
+        index = int(index_text)
+        items = parent.items
+        if len(items) < 2 or index >= len(items):
+            return None
+        if index + 1 < len(items):
+            start, end = items[index].start, items[index + 1].start
+        else:
+            start, end = items[index - 1].end, items[index].end
+        return Fix(description=description, edits=(self.edit(start, end, ""),))
 
 
 CheckFunction = Callable[[CheckContext], Iterator[Finding]]
@@ -211,7 +316,16 @@ class Check:
 
 # Families run in this order: a later family relies on an earlier one having marked the
 # values it found malformed.  Within a family, checks run in registration order.
-CONCERNS = ("syntax", "grammar", "actions", "resources", "compat")
+CONCERNS = (
+    "syntax",
+    "grammar",
+    "actions",
+    "resources",
+    "conditions",
+    "compat",
+    "security",
+    "hygiene",
+)
 REGISTRY: list[Check] = []
 
 

@@ -131,6 +131,7 @@ def _report(ctx: CheckContext, statement: Statement, fit: _Fit) -> Iterator[Find
         scoped = any(x.resource_types for _, expanded in fit.actions for x in expanded)
         specific = all(_names_one_type(r.value) for r in fit.resources)
         severity = Severity.ERROR if scoped and specific else Severity.WARNING
+        ctx.mark_dead(statement.pointer)
         yield ctx.finding(
             severity,
             "STATEMENT_GRANTS_NOTHING",
@@ -183,6 +184,7 @@ def _not_elements(ctx: CheckContext, statement: Statement) -> Iterator[Finding]:
     ):
         for located in values or ():
             if located.value == "*" and not ctx.reported(located.pointer):
+                ctx.mark_dead(statement.pointer)
                 yield ctx.finding(
                     Severity.ERROR,
                     "STATEMENT_GRANTS_NOTHING",

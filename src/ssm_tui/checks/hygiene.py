@@ -1,0 +1,1 @@
+"""Suggestions that keep a policy tidy: redundant actions, resources and statements, Sids."""
