@@ -133,9 +133,17 @@ class Partition:
     regions: dict[str, str]
 
 
-def closest(word: str, choices: list[str] | tuple[str, ...], limit: int = 3) -> list[str]:
+# Similarity (0-100) for a did-you-mean, and for a match close enough to fix automatically
+# when it is the only one that close.
+SUGGEST_SCORE = 60
+CERTAIN_SCORE = 90
+
+
+def closest(
+    word: str, choices: list[str] | tuple[str, ...], limit: int = 3, cutoff: int = SUGGEST_SCORE
+) -> list[str]:
     """Up to `limit` choices most similar to `word` (did-you-mean), best first."""
-    found = process.extract(word, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=60)
+    found = process.extract(word, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
     return [choice for choice, _, _ in found]
 
 
@@ -412,7 +420,9 @@ class Catalog:
     def suggest_service(self, prefix: str, limit: int = 3) -> list[str]:
         return closest(prefix.lower(), self.services, limit)
 
-    def suggest_action(self, full_name: str, limit: int = 3) -> list[str]:
+    def suggest_action(
+        self, full_name: str, limit: int = 3, cutoff: int = SUGGEST_SCORE
+    ) -> list[str]:
         """Closest real actions to a misspelled `service:Name` (service corrected too)."""
         prefix, sep, name = full_name.strip().partition(":")
         if not sep:
@@ -421,7 +431,7 @@ class Catalog:
         candidates: dict[str, Action] = {}
         for service in services:
             candidates.update(self.actions(service))
-        matches = closest(name.lower(), list(candidates), limit)
+        matches = closest(name.lower(), list(candidates), limit, cutoff)
         return [candidates[m].full_name for m in matches]
 
     def suggest_condition_key(

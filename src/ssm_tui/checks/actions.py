@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ssm_tui.catalog import has_wildcard
+from ssm_tui.catalog import CERTAIN_SCORE, has_wildcard
 from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
 from ssm_tui.policy.model import Located
 
@@ -38,6 +38,9 @@ def check_action(ctx: CheckContext, located: Located) -> Iterator[Finding]:
             f"nothing. Remove the whitespace.",
             pointer,
             suggestion=stripped or None,
+            fix=ctx.replace_value(pointer, stripped, f"remove the whitespace around {stripped}")
+            if stripped
+            else None,
         )
         return
     if "${" in value:
@@ -96,13 +99,15 @@ def check_action(ctx: CheckContext, located: Located) -> Iterator[Finding]:
         if has_wildcard(name):
             corrected = [f"{g}:{name}" for g in guesses if catalog.expand(f"{g}:{name}")]
         shown = corrected or [f"{g}:" for g in guesses]
+        certain = corrected[0] if len(corrected) == 1 else None
         yield ctx.finding(
             Severity.ERROR,
             "INVALID_SERVICE_IN_ACTION",
             f"{quote(prefix)} is not an AWS service prefix, so {quote(value)} grants nothing."
             f"{_did_you_mean(shown)}",
             pointer,
-            suggestion=corrected[0] if len(corrected) == 1 else None,
+            suggestion=certain,
+            fix=ctx.replace_value(pointer, certain, f"write {certain}") if certain else None,
         )
         return
     if has_wildcard(name):
@@ -122,6 +127,9 @@ def check_action(ctx: CheckContext, located: Located) -> Iterator[Finding]:
     action = catalog.action(value)
     if action is None:
         guesses = catalog.suggest_action(value)
+        # certain only when a single action is very close (a typo, not a different action)
+        close = catalog.suggest_action(value, limit=2, cutoff=CERTAIN_SCORE)
+        certain = close[0] if len(close) == 1 else None
         yield ctx.finding(
             Severity.ERROR,
             "INVALID_ACTION",
@@ -130,6 +138,7 @@ def check_action(ctx: CheckContext, located: Located) -> Iterator[Finding]:
             f"{_did_you_mean(guesses)}",
             pointer,
             suggestion=guesses[0] if guesses else None,
+            fix=ctx.replace_value(pointer, certain, f"write {certain}") if certain else None,
         )
         return
     if value != action.full_name:
@@ -148,6 +157,7 @@ def _case_finding(ctx: CheckContext, value: str, canonical: str, pointer: str) -
         f"{quote(canonical)}; using it keeps policies easy to search and compare.",
         pointer,
         suggestion=canonical,
+        fix=ctx.replace_value(pointer, canonical, f"write {canonical}"),
     )
 
 

@@ -1,1 +1,155 @@
 """Suggestions that keep a policy tidy: redundant actions, resources and statements, Sids."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from ssm_tui.catalog import has_wildcard
+from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
+from ssm_tui.policy.arn import split_arn
+from ssm_tui.policy.model import Located, Statement
+
+
+@lru_cache(maxsize=4096)
+def _glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    # `*` spans anything; `?` is one character but never one of the other pattern's `*`,
+    # so matching another pattern's text proves containment (see covers()).
+    parts = [".*" if c == "*" else "[^*]" if c == "?" else re.escape(c) for c in pattern]
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
+
+
+def covers(broad: str, narrow: str, *, ignore_case: bool) -> bool:
+    """True when every string the glob `narrow` matches, `broad` matches too."""
+    return _glob(broad, ignore_case).fullmatch(narrow) is not None
+
+
+def arn_covers(broad: str, narrow: str) -> bool:
+    """ARN pattern containment, field by field as IAM matches ARNs."""
+    if broad == "*":
+        return True
+    if narrow == "*":
+        return False
+    broad_fields, narrow_fields = split_arn(broad), split_arn(narrow)
+    if len(broad_fields) != 6 or len(narrow_fields) != 6:
+        return False
+    return all(
+        covers(b, n, ignore_case=False) for b, n in zip(broad_fields, narrow_fields, strict=True)
+    )
+
+
+def _redundant_entries(
+    ctx: CheckContext, entries: tuple[Located, ...], is_action: bool
+) -> Iterator[tuple[Located, Located]]:
+    """(redundant entry, the entry that covers it) pairs; exact duplicates keep the first."""
+    usable = [e for e in entries if not ctx.reported(e.pointer)]
+    for index, entry in enumerate(usable):
+        for other_index, other in enumerate(usable):
+            if other_index == index:
+                continue
+            same = (
+                entry.value.lower() == other.value.lower()
+                if is_action
+                else entry.value == other.value
+            )
+            if same:
+                if other_index < index:
+                    yield entry, other
+                    break
+                continue
+            if not has_wildcard(other.value):
+                continue
+            if is_action:
+                covered = covers(other.value, entry.value, ignore_case=True)
+            else:
+                covered = arn_covers(other.value, entry.value)
+            if covered:
+                yield entry, other
+                break
+
+
+@register("hygiene")
+def redundant_entries(ctx: CheckContext) -> Iterator[Finding]:
+    document = ctx.document
+    if document is None:
+        return
+    for statement in document.statements:
+        if ctx.is_dead(statement.pointer):
+            continue
+        for name, entries, is_action in (
+            ("Action", statement.action, True),
+            ("NotAction", statement.not_action, True),
+            ("Resource", statement.resource, False),
+            ("NotResource", statement.not_resource, False),
+        ):
+            if not entries or len(entries) < 2:
+                continue
+            for entry, cover in _redundant_entries(ctx, entries, is_action):
+                code = "REDUNDANT_ACTION" if is_action else "REDUNDANT_RESOURCE"
+                how = "repeats" if entry.value.lower() == cover.value.lower() else "is covered by"
+                yield ctx.finding(
+                    Severity.SUGGESTION,
+                    code,
+                    f"{quote(entry.value)} {how} {quote(cover.value)} in the same {name}; "
+                    f"remove it.",
+                    entry.pointer,
+                    fix=ctx.remove_item(entry.pointer, f"remove {entry.value} from {name}"),
+                )
+
+
+def _canonical_statement(ctx: CheckContext, statement: Statement) -> str | None:
+    node = ctx.policy.json.node(statement.pointer)
+    if node is None or not isinstance(node.value, dict):
+        return None
+    body = {k: v for k, v in node.value.items() if k != "Sid"}
+    return json.dumps(body, sort_keys=True)
+
+
+@register("hygiene")
+def redundant_statements(ctx: CheckContext) -> Iterator[Finding]:
+    document = ctx.document
+    if document is None or len(document.statements) < 2:
+        return
+    seen: dict[str, Statement] = {}
+    for statement in document.statements:
+        canonical = _canonical_statement(ctx, statement)
+        if canonical is None:
+            continue
+        first = seen.get(canonical)
+        if first is None:
+            seen[canonical] = statement
+            continue
+        fix = (
+            ctx.remove_item(statement.pointer, f"remove {statement.label}, a copy of {first.label}")
+            if document.statement_is_list
+            else None
+        )
+        yield ctx.finding(
+            Severity.SUGGESTION,
+            "REDUNDANT_STATEMENT",
+            f"{statement.label.capitalize()} is identical to {first.label} (apart from the "
+            f"Sid); remove it.",
+            statement.pointer,
+            head=True,
+            fix=fix,
+        )
+
+
+@register("hygiene")
+def missing_sids(ctx: CheckContext) -> Iterator[Finding]:
+    document = ctx.document
+    if document is None or len(document.statements) < 2:
+        return
+    for statement in document.statements:
+        if "Sid" not in statement.elements:
+            yield ctx.finding(
+                Severity.SUGGESTION,
+                "MISSING_SID",
+                f"{statement.label.capitalize()} has no Sid. In a policy with several "
+                f'statements, a Sid (letters and digits, e.g. "ReadParameters") says what each '
+                f"one is for and names it in simulator and validator results.",
+                statement.pointer,
+                head=True,
+            )
