@@ -13,6 +13,11 @@ CORE_MODULES = (
     "ssm_tui.policy.arn",
     "ssm_tui.policy.format",
     "ssm_tui.checks",
+    "ssm_tui.checks.fixes",
+    "ssm_tui.checks.rules",
+    "ssm_tui.report",
+    "ssm_tui.account",
+    "ssm_tui.export.files",
     "ssm_tui.cli",
 )
 

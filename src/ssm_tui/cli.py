@@ -12,12 +12,16 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ssm_tui import __version__
 
+if TYPE_CHECKING:
+    from ssm_tui.checks.base import PolicyType
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 STDIN_NAME = "<stdin>"
+PROGRESS_THRESHOLD = 20  # show a progress bar on a terminal from this many policies on
 
 
 class UsageError(Exception):
@@ -28,6 +32,7 @@ class UsageError(Exception):
 class Source:
     name: str
     text: str
+    path: str | None = None  # the file it was read from; None for stdin and embedded policies
 
 
 def decode_policy_bytes(data: bytes) -> str:
@@ -44,7 +49,7 @@ def read_source(path: str, stdin: TextIO | None = None) -> Source:
         stream = stdin or sys.stdin
         buffer = getattr(stream, "buffer", None)
         text = decode_policy_bytes(buffer.read()) if buffer is not None else stream.read()
-        return Source(STDIN_NAME, text)
+        return Source(STDIN_NAME, text, None)
     file = Path(path)
     try:
         data = file.read_bytes()
@@ -56,76 +61,135 @@ def read_source(path: str, stdin: TextIO | None = None) -> Source:
         raise UsageError(f"{path}: permission denied") from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return Source(path, decode_policy_bytes(data))
+    return Source(path, decode_policy_bytes(data), path)
 
 
-def _catalog_json() -> dict[str, str]:
-    from ssm_tui.catalog import get_catalog
+def _progress(total: int, fmt: str, err: TextIO) -> Any:
+    """A rich progress bar on stderr, only for text output to a terminal and many policies."""
+    if fmt != "text" or total < PROGRESS_THRESHOLD or not err.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    info = get_catalog().info
-    return {"package": info.package, "version": info.version, "updated": info.updated}
+    return Progress(
+        "checking",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(file=err),
+        transient=True,
+    )
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
+def _sources(args: argparse.Namespace, err: TextIO) -> tuple[list[tuple[Source, PolicyType]], bool]:
+    """(source, policy type) pairs to check, and whether some input could not be read."""
+    from ssm_tui.checks import PolicyType
 
+    if args.account_details:
+        from ssm_tui.account import AccountDetailsError, read_account_details
 
-def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ssm_tui.checks import PolicyType, Severity, ValidationResult, validate
-
-    paths: list[str] = args.paths or ["-"]
-    policy_type = PolicyType(args.policy_type)
-    threshold = Severity(args.fail_on)
-    results: list[tuple[Source, ValidationResult]] = []
-    unreadable = False
-    for path in paths:
         try:
-            source = read_source(path)
+            text = read_source(args.account_details).text
+            policies = read_account_details(text, include_aws_managed=args.include_aws_managed)
+        except UsageError as exc:
+            print(f"ssm-tui check: {exc}", file=err)
+            return [], True
+        except AccountDetailsError as exc:
+            print(f"ssm-tui check: {args.account_details}: {exc}", file=err)
+            return [], True
+        return [(Source(p.name, p.text, None), p.policy_type) for p in policies], False
+    policy_type = PolicyType(args.policy_type)
+    found: list[tuple[Source, PolicyType]] = []
+    unreadable = False
+    for path in args.paths or ["-"]:
+        try:
+            found.append((read_source(path), policy_type))
         except UsageError as exc:
             print(f"ssm-tui check: {exc}", file=err)
             unreadable = True
-            continue
-        results.append((source, validate(source.text, policy_type)))
+    return found, unreadable
 
-    if args.format == "json":
-        payload = {
-            "version": 1,
-            "catalog": _catalog_json(),
-            "results": [
-                {
-                    "source": source.name,
-                    "policy_type": policy_type.value,
-                    "size": {"chars": result.size, "limit": result.size_limit},
-                    "findings": [f.to_json() for f in result.findings],
-                    "summary": result.summary(),
-                }
-                for source, result in results
-            ],
-        }
-        json.dump(payload, out, indent=2, ensure_ascii=False)
+
+def _apply_fixes(
+    sources: list[tuple[Source, PolicyType]], diff: bool, out: TextIO, err: TextIO
+) -> list[tuple[Source, PolicyType]]:
+    """--fix writes the certain fixes to each file (atomically) and says what changed on
+    stderr; --diff prints them as a unified diff.  Returns the sources with their fixed
+    text, so that the exit status reflects what remains."""
+    import difflib
+
+    from ssm_tui.checks.fixes import fix_text
+    from ssm_tui.export.files import write_atomic
+
+    fixed = []
+    for source, policy_type in sources:
+        result = fix_text(source.text, policy_type)
+        assert source.path is not None  # run_check allows --fix/--diff on files only
+        if result.changed and diff:
+            out.writelines(
+                difflib.unified_diff(
+                    source.text.splitlines(keepends=True),
+                    result.text.splitlines(keepends=True),
+                    fromfile=source.path,
+                    tofile=source.path,
+                )
+            )
+        elif result.changed:
+            write_atomic(source.path, result.text)
+            for applied in result.applied:
+                print(
+                    f"{source.path}:{applied.line}:{applied.column}: fixed {applied.code}: "
+                    f"{applied.description}",
+                    file=err,
+                )
+        fixed.append((Source(source.name, result.text, source.path), policy_type))
+    return fixed
+
+
+def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ssm_tui.checks import Severity, validate
+    from ssm_tui.report import Checked, text_lines, to_json, to_sarif
+
+    if (args.fix or args.diff) and (args.account_details or not args.paths or "-" in args.paths):
+        print(
+            "ssm-tui check: --fix and --diff work on policy files named on the command line",
+            file=err,
+        )
+        return EXIT_USAGE
+    sources, unreadable = _sources(args, err)
+    if args.fix or args.diff:
+        sources = _apply_fixes(sources, args.diff, out, err)
+    checked: list[Checked] = []
+    progress = _progress(len(sources), args.format, err)
+    with progress or _NoProgress():
+        task = progress.add_task("checking", total=len(sources)) if progress else None
+        for source, policy_type in sources:
+            checked.append(Checked(source.name, source.path, validate(source.text, policy_type)))
+            if progress is not None:
+                progress.advance(task)
+    if args.diff:
+        pass  # the diff is the output
+    elif args.format == "json":
+        json.dump(to_json(checked), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    elif args.format == "sarif":
+        json.dump(to_sarif(checked), out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
-        totals = {severity.value: 0 for severity in Severity}
-        for source, result in results:
-            for finding in result.findings:
-                message = finding.message.replace("\n", " ")
-                out.write(
-                    f"{source.name}:{finding.line}:{finding.column}: {finding.severity.value} "
-                    f"{finding.code} {message}\n"
-                )
-            for key, count in result.summary().items():
-                totals[key] += count
-        out.write(
-            f"{_plural(len(results), 'policy')} checked as {policy_type.label}: "
-            f"{_plural(totals['error'], 'error')}, "
-            f"{_plural(totals['security_warning'], 'security warning')}, "
-            f"{_plural(totals['warning'], 'warning')}, "
-            f"{_plural(totals['suggestion'], 'suggestion')}\n".replace("policys", "policies")
-        )
+        out.writelines(line + "\n" for line in text_lines(checked))
     if unreadable:
         return EXIT_USAGE
-    failed = any(result.has_at_least(threshold) for _, result in results)
+    threshold = Severity(args.fail_on)
+    failed = any(item.result.has_at_least(threshold) for item in checked)
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+class _NoProgress:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_: object) -> None:
+        return None
 
 
 def _version_text() -> str:
@@ -165,10 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = commands.add_parser(
         "check",
-        help="validate identity policies (files or stdin)",
-        description="Validate IAM identity policies: JSON syntax, grammar, actions, resources, "
-        "action/resource compatibility and size. Prints PATH:LINE:COLUMN: SEVERITY CODE "
-        "message per finding, then a summary.",
+        help="validate identity policies (files, stdin, or a whole account)",
+        description="Validate IAM identity policies offline: JSON syntax, grammar, actions, "
+        "resources, conditions, action/resource compatibility, Systems Manager risk, hygiene "
+        "and size. Prints PATH:LINE:COLUMN: SEVERITY CODE message per finding, then a summary.",
         epilog="Exit status: 0 when no finding is at or above --fail-on, 1 when one is, "
         "2 for a usage error or an unreadable file.",
     )
@@ -179,7 +243,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="policy files to check; '-' or none reads standard input",
     )
     check.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="text lines, the JSON contract, or SARIF 2.1.0 for code scanning (default: text)",
     )
     check.add_argument(
         "--policy-type",
@@ -192,6 +259,32 @@ def build_parser() -> argparse.ArgumentParser:
         choices=[s.value for s in Severity],
         default=Severity.ERROR.value,
         help="lowest severity that makes the exit status 1 (default: error)",
+    )
+    repair = check.add_mutually_exclusive_group()
+    repair.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the certain fixes (a misspelling with one close match, stray whitespace, "
+        "canonical case, duplicate Sids, redundant entries) to the files, atomically; say what "
+        "changed on stderr, then report what remains",
+    )
+    repair.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the certain fixes as a unified diff instead of writing them; the exit "
+        "status reflects what would remain",
+    )
+    check.add_argument(
+        "--account-details",
+        metavar="FILE",
+        help="check every customer managed policy (default version) and every inline user, "
+        "group and role policy in the output of 'aws iam get-account-authorization-details', "
+        "each with its own quota",
+    )
+    check.add_argument(
+        "--include-aws-managed",
+        action="store_true",
+        help="with --account-details, check the AWS managed policies in the file too",
     )
     check.set_defaults(handler=run_check)
     return parser
