@@ -91,3 +91,14 @@ def test_whitespace_is_not_counted_in_size() -> None:
 def test_huge_paste_gives_one_finding_without_parsing() -> None:
     result = validate("[" + "1," * 150_000 + "1]")
     assert [f.code for f in result.findings] == ["POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA"]
+
+
+def test_lookalike_characters_have_a_fix() -> None:
+    from ssm_tui.checks.fixes import apply_edits
+
+    text = policy(allow("ssm:GetParameter", "*", Sid="Read")).replace('"Read"', '"Read\u200b"')
+    finding = only(text, "INVALID_CHARACTER")
+    assert finding.fix is not None
+    assert "INVALID_CHARACTER" not in codes(apply_edits(text, finding.fix.edits))
+    binary = policy(allow("ssm:GetParameter")).replace('"*"', '"\u0001"')
+    assert only(binary, "INVALID_CHARACTER").fix is None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from functools import lru_cache
+from typing import Any
 
 from ssm_tui.catalog import has_wildcard
 from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
@@ -43,23 +43,20 @@ def arn_covers(broad: str, narrow: str) -> bool:
 def _redundant_entries(
     ctx: CheckContext, entries: tuple[Located, ...], is_action: bool
 ) -> Iterator[tuple[Located, Located]]:
-    """(redundant entry, the entry that covers it) pairs; exact duplicates keep the first."""
+    """(redundant entry, the entry that covers it) pairs; exact duplicates keep the first.
+    Only wildcard entries can cover others, so each entry is compared with those alone."""
     usable = [e for e in entries if not ctx.reported(e.pointer)]
-    for index, entry in enumerate(usable):
-        for other_index, other in enumerate(usable):
-            if other_index == index:
-                continue
-            same = (
-                entry.value.lower() == other.value.lower()
-                if is_action
-                else entry.value == other.value
-            )
-            if same:
-                if other_index < index:
-                    yield entry, other
-                    break
-                continue
-            if not has_wildcard(other.value):
+    wildcards = [e for e in usable if has_wildcard(e.value)]
+    first_seen: dict[str, Located] = {}
+    for entry in usable:
+        key = entry.value.lower() if is_action else entry.value
+        earlier = first_seen.get(key)
+        if earlier is not None:
+            yield entry, earlier
+            continue
+        first_seen[key] = entry
+        for other in wildcards:
+            if other is entry or (other.value.lower() if is_action else other.value) == key:
                 continue
             if is_action:
                 covered = covers(other.value, entry.value, ignore_case=True)
@@ -99,12 +96,20 @@ def redundant_entries(ctx: CheckContext) -> Iterator[Finding]:
                 )
 
 
-def _canonical_statement(ctx: CheckContext, statement: Statement) -> str | None:
+def _frozen(value: Any) -> Hashable:
+    """A hashable form of a JSON value in which key order does not matter."""
+    if isinstance(value, dict):
+        return frozenset((key, _frozen(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    return (type(value).__name__, value)
+
+
+def _canonical_statement(ctx: CheckContext, statement: Statement) -> Hashable | None:
     node = ctx.policy.json.node(statement.pointer)
     if node is None or not isinstance(node.value, dict):
         return None
-    body = {k: v for k, v in node.value.items() if k != "Sid"}
-    return json.dumps(body, sort_keys=True)
+    return _frozen({k: v for k, v in node.value.items() if k != "Sid"})
 
 
 @register("hygiene")
@@ -112,7 +117,7 @@ def redundant_statements(ctx: CheckContext) -> Iterator[Finding]:
     document = ctx.document
     if document is None or len(document.statements) < 2:
         return
-    seen: dict[str, Statement] = {}
+    seen: dict[Hashable, Statement] = {}
     for statement in document.statements:
         canonical = _canonical_statement(ctx, statement)
         if canonical is None:

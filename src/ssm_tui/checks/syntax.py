@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
+from ssm_tui.checks.base import CheckContext, Finding, Fix, Severity, quote, register
 from ssm_tui.policy.source import join_pointer
 
 # IAM User Guide, IAM quotas: a JSON policy may contain tab, line feed, carriage return and
@@ -63,8 +63,24 @@ def disallowed_characters(ctx: CheckContext) -> Iterator[Finding]:
         message += f" Replace it with {quote(replacement)}." if replacement else " Remove it."
         suggestion = replacement
     span = ctx.source_map.lines.span(first.start(), first.end())
+    fix = None
+    if suggestion is not None:
+        # every occurrence of a look-alike character has one certain replacement
+        edits = tuple(
+            ctx.edit(m.start(), m.end(), _LOOKALIKES[m.group()])
+            for m in _DISALLOWED.finditer(text)
+            if m.group() in _LOOKALIKES
+        )
+        if len(edits) == count:
+            fix = Fix(description="replace typographic and invisible characters", edits=edits)
     yield ctx.finding(
-        Severity.ERROR, "INVALID_CHARACTER", message, "", span=span, suggestion=suggestion
+        Severity.ERROR,
+        "INVALID_CHARACTER",
+        message,
+        "",
+        span=span,
+        suggestion=suggestion,
+        fix=fix,
     )
 
 
