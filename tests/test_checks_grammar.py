@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import allow, codes, findings, only, policy
+from conftest import PARAMETERS, allow, codes, findings, only, policy
 
 
 def test_root_must_be_an_object() -> None:
@@ -39,7 +39,8 @@ def test_missing_and_empty_statement() -> None:
 
 
 def test_statement_may_be_a_single_object() -> None:
-    text = json.dumps({"Version": "2012-10-17", "Statement": allow("ssm:GetParameter")})
+    statement = allow("ssm:GetParameter", PARAMETERS)
+    text = json.dumps({"Version": "2012-10-17", "Statement": statement})
     assert codes(text) == []
 
 
@@ -126,5 +127,8 @@ def test_sid_rules() -> None:
     text = policy(allow("ssm:GetParameter", Sid="Read"), allow("ssm:GetParameters", Sid="Read"))
     finding = only(text, "UNIQUE_SIDS_REQUIRED")
     assert finding.pointer == "/Statement/1/Sid" and finding.suggestion == "Read2"
-    ok = policy(allow("ssm:GetParameter", Sid="Read"), allow("ssm:GetParameters", Sid="Read2"))
+    ok = policy(
+        allow("ssm:GetParameter", PARAMETERS, Sid="Read"),
+        allow("ssm:GetParameters", PARAMETERS, Sid="Read2"),
+    )
     assert codes(ok) == []

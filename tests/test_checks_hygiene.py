@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import allow, codes, only, policy
+from conftest import PARAMETERS, allow, codes, only, policy
 from ssm_tui.checks.fixes import apply_edits
 from ssm_tui.checks.hygiene import arn_covers, covers
 
@@ -22,7 +22,7 @@ def test_glob_containment() -> None:
 
 
 def test_redundant_action_with_a_fix_that_removes_it() -> None:
-    text = policy(allow(["ssm:GetParameter", "ssm:Get*"]))
+    text = policy(allow(["ssm:GetParameter", "ssm:Get*"], PARAMETERS))
     finding = only(text, "REDUNDANT_ACTION")
     assert finding.pointer == "/Statement/0/Action/0" and finding.severity == "suggestion"
     assert finding.fix is not None
@@ -46,9 +46,9 @@ def test_redundant_resource() -> None:
 
 def test_identical_statements_apart_from_sid() -> None:
     text = policy(
-        allow("ssm:GetParameter", Sid="A"),
-        allow("ssm:GetParameter", Sid="B"),
-        allow("ssm:PutParameter", Sid="C"),
+        allow("ssm:GetParameter", PARAMETERS, Sid="A"),
+        allow("ssm:GetParameter", PARAMETERS, Sid="B"),
+        allow("ssm:PutParameter", PARAMETERS, Sid="C"),
     )
     finding = only(text, "REDUNDANT_STATEMENT")
     assert finding.pointer == "/Statement/1"

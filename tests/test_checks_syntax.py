@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import allow, codes, findings, only, policy
+from conftest import PARAMETERS, allow, codes, findings, only, policy
 from ssm_tui.checks import PolicyType, validate
 
 
 def test_valid_policy_has_no_findings() -> None:
-    assert findings(policy(allow("ssm:GetParameter", "*"))) == []
+    assert findings(policy(allow("ssm:GetParameter", PARAMETERS))) == []
 
 
 def test_syntax_error_is_one_finding_at_line_and_column() -> None:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, allow, policy
+from conftest import PARAMETERS, PROJECT, allow, policy
 from ssm_tui.cli import main
 
-GOOD = policy(allow("ssm:GetParameter", "*"))
+GOOD = policy(allow("ssm:GetParameter", PARAMETERS))
 BAD = policy(allow("ssm:GetParamter", "*"))
-SUGGESTION_ONLY = policy(allow("ssm:getParameter", "*"))
+SUGGESTION_ONLY = policy(allow("ssm:getParameter", PARAMETERS))
 
 
 def run(

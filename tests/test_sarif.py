@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic_sarif.model import StaticAnalysisResultsFormatSarifVersion210JsonSchema as SarifLog
 
-from conftest import allow, policy
+from conftest import PARAMETERS, allow, policy
 from ssm_tui.checks.rules import RULES
 from ssm_tui.cli import main
 
@@ -24,9 +24,9 @@ def test_sarif_is_valid_and_has_rules_and_regions(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text(policy(allow(["ssm:GetParamter", "ssm:getParameters"])))
+    bad.write_text(policy(allow(["ssm:GetParamter", "ssm:getParameters"], PARAMETERS)))
     good = tmp_path / "good.json"
-    good.write_text(policy(allow("ssm:GetParameter")))
+    good.write_text(policy(allow("ssm:GetParameter", PARAMETERS)))
     log = sarif_of([bad, good], capsys)
     SarifLog.model_validate(log)  # raises on anything the schema does not allow
     run = log["runs"][0]
@@ -44,7 +44,7 @@ def test_sarif_is_valid_and_has_rules_and_regions(
 
 def test_sarif_carries_fixes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "case.json"
-    path.write_text(policy(allow("ssm:getParameter")))
+    path.write_text(policy(allow("ssm:getParameter", PARAMETERS)))
     log = sarif_of([path], capsys)
     SarifLog.model_validate(log)
     fix = log["runs"][0]["results"][0]["fixes"][0]
@@ -54,7 +54,7 @@ def test_sarif_carries_fixes(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 def test_empty_sarif_is_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "good.json"
-    path.write_text(policy(allow("ssm:GetParameter")))
+    path.write_text(policy(allow("ssm:GetParameter", PARAMETERS)))
     log = sarif_of([path], capsys)
     SarifLog.model_validate(log)
     assert log["runs"][0]["results"] == []

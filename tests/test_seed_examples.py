@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import PROJECT
+from conftest import PROJECT, SECURITY_CODES
 from ssm_tui.checks import validate
 
 PRINTED = PROJECT / "examples" / "as-printed"
@@ -30,8 +30,11 @@ def test_delete_documents_by_prefix_is_clean() -> None:
     assert result("delete-documents-by-prefix") == {}
 
 
-def test_console_minimum_only_has_the_case_suggestion() -> None:
-    assert list(result("console-minimum")) == ["NON_CANONICAL_CASE"]
+def test_console_minimum_only_has_the_case_suggestion_besides_its_risks() -> None:
+    found = result("console-minimum")
+    assert [code for code in found if code not in SECURITY_CODES] == ["NON_CANONICAL_CASE"]
+    # ssm:* and iam:PassRole on "*": the security family speaks up
+    assert "PASS_ROLE_WITH_STAR_IN_RESOURCE" in found and "SSM_SERVICE_WILDCARD" in found
 
 
 def test_one_region_example_has_a_malformed_arn_with_the_fix() -> None:

@@ -246,6 +246,10 @@ def _empties(ctx: CheckContext, statement: Statement) -> Iterator[Finding]:
         )
         return
     for entry in statement.condition:
+        operator = entry.operator
+        qualified = operator.startswith(("ForAllValues:", "ForAnyValue:"))
+        if (qualified or operator.endswith("IfExists")) and "Not" not in operator:
+            continue  # conditions.py reports EMPTY_ARRAY_CONDITION_FORALLVALUES etc. for these
         if entry.values_is_list and not entry.values and _is_empty_array(ctx, entry.pointer):
             yield ctx.finding(
                 Severity.SUGGESTION,

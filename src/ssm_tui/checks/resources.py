@@ -264,7 +264,6 @@ def resources(ctx: CheckContext) -> Iterator[Finding]:
     document = ctx.document
     if document is None:
         return
-    version_reported = False
     for statement in document.statements:
         services = _statement_services(ctx, statement)
         for values in (statement.resource, statement.not_resource):
@@ -272,8 +271,8 @@ def resources(ctx: CheckContext) -> Iterator[Finding]:
                 if ctx.reported(located.pointer):
                     continue
                 if "${" in located.value and not version_allows_variables(ctx):
-                    if not version_reported:
-                        version_reported = True
+                    # once per policy, here or in a Condition value (conditions.py)
+                    if ctx.first_time("VARIABLE_UNSUPPORTED_IN_VERSION"):
                         yield version_finding(ctx, located.pointer)
                     continue
                 yield from _ArnChecker(ctx, located, services).run()

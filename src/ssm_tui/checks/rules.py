@@ -266,6 +266,161 @@ RULES: dict[str, Rule] = _rules(
         "example ssm:SendCommand needs the document too).",
         False,
     ),
+    # security
+    (
+        "PASS_ROLE_WITH_STAR_IN_RESOURCE",
+        "iam:PassRole on every role",
+        "Whoever may pass any role can hand an administrator's role to an AWS service and act "
+        "through it. Name the roles in Resource and add an iam:PassedToService condition (which "
+        "limits the receiving service, not the role).",
+    ),
+    (
+        "PASS_ROLE_WITH_NOT_RESOURCE",
+        "iam:PassRole with NotResource",
+        "NotResource with iam:PassRole allows passing every role not listed, including roles "
+        "created later. Name the roles in Resource instead.",
+    ),
+    (
+        "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",
+        "Wildcard action granting iam:PassRole on every role",
+        "A wildcard such as *, iam:* or iam:Pass* includes iam:PassRole, here on every role. "
+        "List the actions needed and grant iam:PassRole on named roles only.",
+    ),
+    (
+        "PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE",
+        "Wildcard action granting iam:PassRole with NotResource",
+        "A wildcard action includes iam:PassRole and NotResource leaves every other role open. "
+        "List the actions and the role ARNs instead.",
+    ),
+    (
+        "PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE",
+        "NotAction and NotResource granting iam:PassRole",
+        "The NotAction does not exclude iam:PassRole and NotResource leaves every other role "
+        "open. Use Action and Resource with named roles.",
+    ),
+    (
+        "PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION",
+        "NotAction granting iam:PassRole on every role",
+        "The NotAction does not exclude iam:PassRole, so the statement allows passing any role. "
+        "Use Action with the actions needed, and grant iam:PassRole on named roles only.",
+    ),
+    (
+        "CREATE_SLR_WITH_STAR_IN_RESOURCE",
+        "iam:CreateServiceLinkedRole on every role",
+        "Allows creating the service-linked role of any AWS service. Name the service-linked "
+        "role ARN and add an iam:AWSServiceName condition.",
+    ),
+    (
+        "CREATE_SLR_WITH_NOT_RESOURCE",
+        "iam:CreateServiceLinkedRole with NotResource",
+        "NotResource allows creating every service-linked role not listed. Name the role ARN "
+        "instead.",
+    ),
+    (
+        "CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE",
+        "Wildcard action granting iam:CreateServiceLinkedRole on every role",
+        "A wildcard such as *, iam:* or iam:Create* includes iam:CreateServiceLinkedRole, here "
+        "on every role. List the actions and name the service-linked role.",
+    ),
+    (
+        "CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE",
+        "Wildcard action granting iam:CreateServiceLinkedRole with NotResource",
+        "A wildcard action includes iam:CreateServiceLinkedRole and NotResource leaves every "
+        "other role open. List the actions and name the role.",
+    ),
+    (
+        "CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE",
+        "NotAction and NotResource granting iam:CreateServiceLinkedRole",
+        "The NotAction does not exclude iam:CreateServiceLinkedRole and NotResource leaves every "
+        "other role open. Use Action and Resource.",
+    ),
+    (
+        "CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION",
+        "NotAction granting iam:CreateServiceLinkedRole on every role",
+        "The NotAction does not exclude iam:CreateServiceLinkedRole, so the statement allows "
+        "creating any service-linked role. Use Action, and name the role.",
+    ),
+    (
+        "ALLOW_WITH_NOT_ACTION",
+        "Allow with NotAction",
+        "Allow with NotAction grants every action of every service except those listed, "
+        "including actions AWS adds later. List the actions to allow in Action instead.",
+        False,
+    ),
+    (
+        "ALLOW_WITH_NOT_RESOURCE",
+        "Allow with NotResource",
+        "Allow with NotResource grants the actions on every resource except those listed, "
+        "including resources created later. List the resources in Resource instead.",
+        False,
+    ),
+    (
+        "SSM_SEND_COMMAND_UNRESTRICTED",
+        "ssm:SendCommand on every node",
+        "SSM Agent runs commands as root or SYSTEM, so SendCommand on every instance is root on "
+        "every node. Scope it with instance ARNs or an ssm:resourceTag condition.",
+        False,
+    ),
+    (
+        "SSM_START_SESSION_UNRESTRICTED",
+        "ssm:StartSession on every node",
+        "A session on any node is a root shell on every node. Scope it with instance ARNs or an "
+        "ssm:resourceTag condition.",
+        False,
+    ),
+    (
+        "SSM_START_SESSION_ANY_DOCUMENT",
+        "ssm:StartSession with any session document",
+        "Without a document ARN in Resource or ssm:SessionDocumentAccessCheck, the caller "
+        "chooses the session document (shell, port forwarding, SSH). List the documents "
+        "allowed and set ssm:SessionDocumentAccessCheck to true.",
+        False,
+    ),
+    (
+        "SSM_PARAMETER_READ_ALL",
+        "Parameter Store reads on every parameter",
+        "SecureString values under the default aws/ssm key are decrypted for any principal of "
+        "the account, so reading every parameter reads every secret. Scope reads to parameter "
+        "path ARNs.",
+        False,
+    ),
+    (
+        "SSM_PARAMETER_WRITE_ALL",
+        "Parameter Store writes on every parameter",
+        "The caller can overwrite, relabel or delete any parameter other applications read. "
+        "Scope writes to parameter path ARNs and use ssm:Overwrite.",
+        False,
+    ),
+    (
+        "SSM_AUTOMATION_WITH_PASS_ROLE",
+        "Automation together with iam:PassRole on every role",
+        "With ssm:StartAutomationExecution and iam:PassRole on every role, a runbook can run "
+        "with any role as its AutomationAssumeRole: privilege escalation. Scope iam:PassRole "
+        "to the automation roles.",
+        False,
+    ),
+    (
+        "SSM_DOCUMENT_SHARING",
+        "Sharing documents or attaching resource policies",
+        "ssm:ModifyDocumentPermission shares documents with other accounts or publicly; "
+        "ssm:PutResourcePolicy gives other accounts access to documents and parameters. Scope "
+        "them to what is meant to be shared.",
+        False,
+    ),
+    (
+        "SSM_SERVICE_SETTINGS",
+        "Account-wide Systems Manager service settings",
+        "ssm:UpdateServiceSetting and ssm:ResetServiceSetting change settings for every user "
+        "in the Region. Scope them to the servicesetting ARNs needed.",
+        False,
+    ),
+    (
+        "SSM_SERVICE_WILDCARD",
+        "Wildcard over Systems Manager actions that change things",
+        "A wildcard such as ssm:* or ssm:Start* grants many Write or Permissions management "
+        "actions, and any AWS adds later. List the actions needed.",
+        False,
+    ),
     # hygiene
     (
         "REDUNDANT_ACTION",
@@ -278,6 +433,214 @@ RULES: dict[str, Rule] = _rules(
         "The resource is covered by another entry of the same statement. Remove it.",
     ),
     ("REDUNDANT_STATEMENT", "Identical statements", "Remove the copy."),
+    # conditions
+    # conditions
+    (
+        "INVALID_CONDITION_OPERATOR",
+        "Unknown condition operator",
+        "The operator is not one of the 27 IAM condition operators (with an optional IfExists "
+        "suffix and ForAllValues:/ForAnyValue: prefix). Operator names are case-sensitive.",
+    ),
+    (
+        "NULL_WITH_IF_EXISTS",
+        "NullIfExists",
+        "IfExists can be added to any operator except Null, which itself tests whether a key is "
+        "present. Use Null.",
+    ),
+    (
+        "NULL_WITH_QUALIFIER",
+        "Null with ForAllValues or ForAnyValue",
+        "With ForAllValues, Null is always true; with ForAnyValue, always false. Use plain Null.",
+    ),
+    (
+        "FORALLVALUES_WITH_SINGLE_VALUED_KEY",
+        "ForAllValues on a single-valued key",
+        "ForAllValues is also true when the key is absent, so on a single-valued key it can "
+        "allow more than intended. Remove the ForAllValues: prefix.",
+    ),
+    (
+        "FORANYVALUE_WITH_SINGLE_VALUED_KEY",
+        "ForAnyValue on a single-valued key",
+        "ForAnyValue is meant for multivalued (ArrayOf...) keys. Remove the prefix.",
+        False,
+    ),
+    (
+        "FORALLVALUES_ALLOW_WITHOUT_NULL_CHECK",
+        "ForAllValues in an Allow without a Null check",
+        "ForAllValues is true when the key is absent, so the Allow also applies to requests "
+        'without it. Add "Null": {key: "false"} if the key must be present.',
+        False,
+    ),
+    (
+        "FORANYVALUE_DENY_WITHOUT_NULL_CHECK",
+        "ForAnyValue in a Deny without a Null check",
+        "ForAnyValue is false when the key is absent, so the Deny does not apply to requests "
+        'without it. Deny those with "Null": {key: "true"} if they must be denied.',
+        False,
+    ),
+    (
+        "MISSING_QUALIFIER",
+        "Multivalued key without ForAllValues or ForAnyValue",
+        "A multivalued (ArrayOf...) key needs ForAllValues: or ForAnyValue: to say whether every "
+        "or any request value must match.",
+    ),
+    (
+        "INVALID_CONDITION_KEY_FORMAT",
+        "Malformed condition key",
+        "Condition keys are written service:keyname, without spaces.",
+    ),
+    (
+        "INVALID_GLOBAL_CONDITION_KEY",
+        "Unknown aws: condition key",
+        "The key is not an AWS global condition key, so no request has it.",
+    ),
+    (
+        "UNSUPPORTED_GLOBAL_CONDITION_KEY",
+        "aws:ARN",
+        "aws:ARN is not supported. Use aws:PrincipalArn or aws:SourceArn.",
+    ),
+    (
+        "INVALID_SERVICE_CONDITION_KEY",
+        "Unknown service condition key",
+        "The service has no such condition key, so no request has it.",
+    ),
+    (
+        "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+        "Condition key the actions do not support",
+        "The Service Authorization Reference lists the key for none of these actions nor their "
+        "resource types, so their requests never carry it. Move them to a statement without the "
+        "condition, or use a key they support.",
+    ),
+    (
+        "MISSING_TAG_KEY_IN_CONDITION",
+        "Tag condition key without a tag name",
+        "Write the tag key after the slash, for example aws:ResourceTag/Environment.",
+    ),
+    (
+        "DUPLICATE_KEYS_WITH_DIFFERENT_CASE",
+        "Same condition key twice, in different case",
+        "Condition key names are case-insensitive: merge the values under one key.",
+    ),
+    (
+        "TYPE_MISMATCH",
+        "Operator does not fit the key's type",
+        "Use an operator of the key's type (String, Numeric, Date, Bool, IpAddress, ARN).",
+    ),
+    (
+        "STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS",
+        "StringLike on an ARN key",
+        "With StringLike a * can span the colons between ARN fields; ArnLike matches each field "
+        "separately. Use ArnLike.",
+    ),
+    ("TYPE_MISMATCH_NUMBER", "Value that is not a number", "Numeric operators take numbers."),
+    (
+        "TYPE_MISMATCH_DATE",
+        "Value that is not a date",
+        "Date operators take YYYY-MM-DD or another ISO 8601 date/time.",
+    ),
+    (
+        "INVALID_DATE_VALUE",
+        "Epoch or unusual date",
+        "The date might not resolve as expected. Use YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ.",
+    ),
+    (
+        "TYPE_MISMATCH_BOOLEAN",
+        "Value that is not true or false",
+        'Bool and Null take "true" or "false".',
+    ),
+    (
+        "TYPE_MISMATCH_STRING",
+        "Value that is not base64",
+        "BinaryEquals takes base64-encoded values.",
+    ),
+    (
+        "TYPE_MISMATCH_IP_RANGE",
+        "Value that is not an IP range",
+        "IpAddress and NotIpAddress take an IPv4 or IPv6 address or CIDR range.",
+    ),
+    (
+        "IMPROVE_IP_RANGE",
+        "Host bits set in an IP range",
+        "Bits after the mask are ignored; write the network address.",
+    ),
+    (
+        "PRIVATE_IP_ADDRESS",
+        "aws:SourceIp with only private ranges",
+        "aws:SourceIp is only ever a public address, so the condition never matches. Use public "
+        "ranges, or aws:VpcSourceIp for private ones.",
+    ),
+    (
+        "PRIVATE_NOT_IP_ADDRESS",
+        "NotIpAddress aws:SourceIp with only private ranges",
+        "aws:SourceIp is only ever a public address, so the condition always matches. Use "
+        "public ranges, or aws:VpcSourceIp for private ones.",
+    ),
+    (
+        "PRIVATE_IP_ADDRESS_SUBSET",
+        "aws:SourceIp with some private ranges",
+        "The private ranges match nothing. Remove them, or use aws:VpcSourceIp for them.",
+    ),
+    (
+        "PRIVATE_NOT_IP_ADDRESS_SUBSET",
+        "NotIpAddress aws:SourceIp with some private ranges",
+        "The private ranges exclude nothing. Remove them, or use aws:VpcSourceIp for them.",
+    ),
+    (
+        "INVALID_CONDITION_MULTIPLE_BOOLEAN",
+        "Several Boolean values",
+        "Bool and Null take one value: true or false.",
+    ),
+    (
+        "INVALID_CONDITION_DATA_TYPE",
+        "Condition values of mixed JSON types",
+        "Give all values of a key as one JSON type (strings are always accepted).",
+    ),
+    (
+        "WILDCARD_WITHOUT_LIKE_OPERATOR",
+        "Wildcard without a Like operator",
+        "String Equals operators compare * and ? literally; use StringLike for wildcards. "
+        "ArnEquals matches wildcards like ArnLike, which says so.",
+    ),
+    (
+        "EMPTY_ARRAY_CONDITION_FORALLVALUES",
+        "ForAllValues with no values",
+        'Matches only requests without the key; say so with "Null": {key: "true"}.',
+    ),
+    (
+        "EMPTY_ARRAY_CONDITION_FORANYVALUE",
+        "ForAnyValue with no values",
+        "Never matches, so the statement has no effect. Give values or remove the key.",
+    ),
+    (
+        "EMPTY_ARRAY_CONDITION_IFEXISTS",
+        "IfExists with no values",
+        'Matches only requests without the key; say so with "Null": {key: "true"}.',
+    ),
+    (
+        "INVALID_VARIABLE_FOR_OPERATOR",
+        "Policy variable with an operator that takes none",
+        "Only String and ARN operators take policy variables.",
+    ),
+    (
+        "REDUNDANT_KEY_DUE_TO_WILDCARD_IN_CONDITION",
+        'StringLike "*"',
+        'StringLike "*" matches every value: remove the key, or use Null if presence is the point.',
+    ),
+    (
+        "INVALID_VPC_FORMAT",
+        "Malformed VPC ID",
+        "aws:SourceVpc takes VPC IDs: vpc- and 8 or 17 letters and digits.",
+    ),
+    (
+        "INVALID_VPCE_FORMAT",
+        "Malformed VPC endpoint ID",
+        "aws:SourceVpce takes VPC endpoint IDs: vpce- and 8 or 17 letters and digits.",
+    ),
+    (
+        "INVALID_REGION",
+        "Unknown Region in a condition",
+        "aws:RequestedRegion takes Region codes such as us-west-2.",
+    ),
 )
 
 
