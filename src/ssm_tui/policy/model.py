@@ -8,8 +8,10 @@ checks look at keeps its JSON pointer, so a finding can point at it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
+from pydantic_core import core_schema
 
 from ssm_tui.policy.source import JsonNode, ParsedJson, parse_json
 
@@ -28,20 +30,59 @@ STATEMENT_ELEMENTS = (
 ConditionScalar = str | int | float | bool
 
 
-class Located(BaseModel):
-    """A string from the policy and where it sits (RFC 6901 pointer)."""
+class Located:
+    """A value from the policy and where it sits (RFC 6901 pointer).
 
-    model_config = ConfigDict(frozen=True)
+    A small immutable value type rather than a model of its own: a policy has hundreds of
+    them, and pydantic accepts it in the models below by an instance check (and serialises
+    it as {"value": ..., "pointer": ...}), which keeps building the model cheap.
+    """
+
+    __slots__ = ("pointer", "value")
 
     value: str
     pointer: str
 
+    def __init__(self, value: str, pointer: str) -> None:
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "pointer", pointer)
 
-class LocatedScalar(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
 
-    value: ConditionScalar
-    pointer: str
+    def __eq__(self, other: object) -> bool:
+        return (
+            type(other) is type(self)
+            and self.value == other.value
+            and self.pointer == other.pointer
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.value, self.pointer))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(value={self.value!r}, pointer={self.pointer!r})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.is_instance_schema(
+            cls,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda located: {"value": located.value, "pointer": located.pointer}
+            ),
+        )
+
+
+class LocatedScalar(Located):
+    """A condition value (string, number or boolean) and where it sits."""
+
+    value: ConditionScalar  # type: ignore[assignment]
+
+    def __init__(self, value: ConditionScalar, pointer: str) -> None:
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "pointer", pointer)
 
 
 class ConditionEntry(BaseModel):
