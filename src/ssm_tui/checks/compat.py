@@ -96,9 +96,22 @@ def compatibility(ctx: CheckContext) -> Iterator[Finding]:
         fit = _Fit([(a, expanded) for a, expanded in actions if expanded], resources)
         if not fit.actions:
             continue
+        # Match each resource once against the distinct ARN templates the actions use,
+        # then read each (action, resource) answer from that.
+        templates = {
+            t
+            for _, expanded in fit.actions
+            for x in expanded
+            for rt in x.resource_types
+            for t in rt.arn_templates
+        }
+        matched = [{t for t in templates if arn_matches_template(r.value, t)} for r in resources]
         for a, (_, expanded) in enumerate(fit.actions):
-            for r, resource in enumerate(resources):
-                fit.table[a, r] = any(action_takes(x, resource.value) for x in expanded)
+            for r in range(len(resources)):
+                hits = matched[r]
+                fit.table[a, r] = bool(hits) and any(
+                    t in hits for x in expanded for rt in x.resource_types for t in rt.arn_templates
+                )
         yield from _report(ctx, statement, fit)
 
 

@@ -21,11 +21,13 @@ def _glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
     return re.compile("".join(parts), re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
 
 
+@lru_cache(maxsize=16384)
 def covers(broad: str, narrow: str, *, ignore_case: bool) -> bool:
     """True when every string the glob `narrow` matches, `broad` matches too."""
     return _glob(broad, ignore_case).fullmatch(narrow) is not None
 
 
+@lru_cache(maxsize=16384)
 def arn_covers(broad: str, narrow: str) -> bool:
     """ARN pattern containment, field by field as IAM matches ARNs."""
     if broad == "*":
@@ -105,6 +107,20 @@ def _frozen(value: Any) -> Hashable:
     return (type(value).__name__, value)
 
 
+def _model_key(statement: Statement) -> Hashable:
+    def values(entries: tuple[Located, ...] | None) -> Hashable:
+        return None if entries is None else tuple(e.value for e in entries)
+
+    return (
+        statement.effect.value if statement.effect else None,
+        values(statement.action),
+        values(statement.not_action),
+        values(statement.resource),
+        values(statement.not_resource),
+        len(statement.condition or ()),
+    )
+
+
 def _canonical_statement(ctx: CheckContext, statement: Statement) -> Hashable | None:
     node = ctx.policy.json.node(statement.pointer)
     if node is None or not isinstance(node.value, dict):
@@ -117,8 +133,16 @@ def redundant_statements(ctx: CheckContext) -> Iterator[Finding]:
     document = ctx.document
     if document is None or len(document.statements) < 2:
         return
+    # Identical statements have identical models: compare full canonical forms only for
+    # statements whose model-level key collides.
+    by_key: dict[Hashable, int] = {}
+    for statement in document.statements:
+        key = _model_key(statement)
+        by_key[key] = by_key.get(key, 0) + 1
     seen: dict[Hashable, Statement] = {}
     for statement in document.statements:
+        if by_key[_model_key(statement)] < 2:
+            continue
         canonical = _canonical_statement(ctx, statement)
         if canonical is None:
             continue
