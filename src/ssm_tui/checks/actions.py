@@ -1,12 +1,17 @@
-"""Actions: form, whitespace, service, existence with did-you-mean, wildcards, case."""
+"""Actions: form, whitespace, service, existence with did-you-mean, wildcards, case.
+
+What is wrong with an action string depends only on the string and the catalogue, so the
+verdicts are computed once per distinct string (cached) and placed at each occurrence.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
-from ssm_tui.catalog import CERTAIN_SCORE, has_wildcard
-from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
+from ssm_tui.catalog import CERTAIN_SCORE, Catalog, has_wildcard
+from ssm_tui.checks.base import CheckContext, Finding, Severity, Verdict, quote, register
 from ssm_tui.policy.model import Located
 
 _WHITESPACE = re.compile(r"\s")
@@ -20,145 +25,155 @@ def _did_you_mean(candidates: list[str]) -> str:
     return " Did you mean " + " or ".join(quote(c) for c in candidates) + "?"
 
 
-def check_action(ctx: CheckContext, located: Located) -> Iterator[Finding]:
-    """Findings for one entry of Action or NotAction."""
-    value, pointer = located.value, located.pointer
-    catalog = ctx.catalog
+def _case_verdict(value: str, canonical: str) -> Verdict:
+    return Verdict(
+        Severity.SUGGESTION,
+        "NON_CANONICAL_CASE",
+        f"Actions are case-insensitive, so {quote(value)} works, but the documented form is "
+        f"{quote(canonical)}; using it keeps policies easy to search and compare.",
+        suggestion=canonical,
+        replacement=canonical,
+        fix_description=f"write {canonical}",
+    )
+
+
+@lru_cache(maxsize=16384)
+def action_verdicts(catalog: Catalog, value: str) -> tuple[Verdict, ...]:
+    """What is wrong with one entry of Action or NotAction (empty when nothing is)."""
     if value == "*":
-        return
+        return ()
     stripped = value.strip()
     if stripped != value:
         where = "leading" if value[0].isspace() else "trailing"
         if value[0].isspace() and value[-1].isspace():
             where = "leading and trailing"
-        yield ctx.finding(
-            Severity.ERROR,
-            "INVALID_ACTION",
-            f"{quote(value)} has {where} whitespace, so it matches no action and grants "
-            f"nothing. Remove the whitespace.",
-            pointer,
-            suggestion=stripped or None,
-            fix=ctx.replace_value(pointer, stripped, f"remove the whitespace around {stripped}")
-            if stripped
-            else None,
+        return (
+            Verdict(
+                Severity.ERROR,
+                "INVALID_ACTION",
+                f"{quote(value)} has {where} whitespace, so it matches no action and grants "
+                f"nothing. Remove the whitespace.",
+                suggestion=stripped or None,
+                replacement=stripped or None,
+                fix_description=f"remove the whitespace around {stripped}",
+            ),
         )
-        return
     if "${" in value:
-        yield ctx.finding(
-            Severity.ERROR,
-            "VARIABLE_UNSUPPORTED_IN_ELEMENT",
-            f"{quote(value)} contains a policy variable; variables work only in Resource and "
-            f"in Condition values, not in actions.",
-            pointer,
+        return (
+            Verdict(
+                Severity.ERROR,
+                "VARIABLE_UNSUPPORTED_IN_ELEMENT",
+                f"{quote(value)} contains a policy variable; variables work only in Resource "
+                f"and in Condition values, not in actions.",
+            ),
         )
-        return
     prefix, sep, name = value.partition(":")
     if not sep or not prefix or not name or ":" in name or _WHITESPACE.search(value) is not None:
-        yield ctx.finding(
-            Severity.ERROR,
-            "INVALID_ACTION",
-            f"{quote(value)} is not an action: write it as service:ActionName, for example "
-            f'"ssm:GetParameter".',
-            pointer,
-        )
-        return
-    if has_wildcard(prefix):
-        services = catalog.match_services(prefix)
-        if not services:
-            yield ctx.finding(
-                Severity.ERROR,
-                "INVALID_SERVICE_IN_ACTION",
-                f"The service pattern {quote(prefix)} in {quote(value)} matches no AWS "
-                f"service, so it grants nothing.",
-                pointer,
-            )
-            return
-        yield ctx.finding(
-            Severity.SUGGESTION,
-            "WILDCARD_IN_SERVICE_NAME",
-            f"{quote(value)} has a wildcard in the service name, which matches "
-            f"{len(services)} services ({', '.join(services[:5])}"
-            f"{', ...' if len(services) > 5 else ''}) and any added later. Name the services.",
-            pointer,
-        )
-        if not catalog.expand(value):
-            yield ctx.finding(
+        return (
+            Verdict(
                 Severity.ERROR,
                 "INVALID_ACTION",
-                f"{quote(value)} matches no action of those services, so it grants nothing.",
-                pointer,
-            )
-        return
-    if not catalog.has_service(prefix):
-        guesses = catalog.suggest_service(prefix)
-        corrected = [
-            f"{g}:{catalog.actions(g)[name.lower()].name}"
-            for g in guesses
-            if not has_wildcard(name) and name.lower() in catalog.actions(g)
-        ]
-        if has_wildcard(name):
-            corrected = [f"{g}:{name}" for g in guesses if catalog.expand(f"{g}:{name}")]
-        shown = corrected or [f"{g}:" for g in guesses]
-        certain = corrected[0] if len(corrected) == 1 else None
-        yield ctx.finding(
-            Severity.ERROR,
-            "INVALID_SERVICE_IN_ACTION",
-            f"{quote(prefix)} is not an AWS service prefix, so {quote(value)} grants nothing."
-            f"{_did_you_mean(shown)}",
-            pointer,
-            suggestion=certain,
-            fix=ctx.replace_value(pointer, certain, f"write {certain}") if certain else None,
+                f"{quote(value)} is not an action: write it as service:ActionName, for example "
+                f'"ssm:GetParameter".',
+            ),
         )
-        return
+    if has_wildcard(prefix):
+        return _wildcard_service_verdicts(catalog, value, prefix)
+    if not catalog.has_service(prefix):
+        return (_unknown_service_verdict(catalog, value, prefix, name),)
+    service_label = catalog.service_name(prefix) or prefix
     if has_wildcard(name):
         if not catalog.expand(value):
-            yield ctx.finding(
-                Severity.ERROR,
-                "INVALID_ACTION",
-                f"{quote(value)} matches no action of {_service_label(ctx, prefix)}, so it "
-                f"grants nothing.",
-                pointer,
+            return (
+                Verdict(
+                    Severity.ERROR,
+                    "INVALID_ACTION",
+                    f"{quote(value)} matches no action of {service_label}, so it grants nothing.",
+                ),
             )
-            return
         if prefix != prefix.lower():
-            canonical = f"{prefix.lower()}:{name}"
-            yield _case_finding(ctx, value, canonical, pointer)
-        return
+            return (_case_verdict(value, f"{prefix.lower()}:{name}"),)
+        return ()
     action = catalog.action(value)
     if action is None:
         guesses = catalog.suggest_action(value)
         # certain only when a single action is very close (a typo, not a different action)
         close = catalog.suggest_action(value, limit=2, cutoff=CERTAIN_SCORE)
         certain = close[0] if len(close) == 1 else None
-        yield ctx.finding(
-            Severity.ERROR,
-            "INVALID_ACTION",
-            f"{quote(value)} is not an action of {_service_label(ctx, prefix)}, so it grants "
-            f"nothing."
-            f"{_did_you_mean(guesses)}",
-            pointer,
-            suggestion=guesses[0] if guesses else None,
-            fix=ctx.replace_value(pointer, certain, f"write {certain}") if certain else None,
+        return (
+            Verdict(
+                Severity.ERROR,
+                "INVALID_ACTION",
+                f"{quote(value)} is not an action of {service_label}, so it grants nothing."
+                f"{_did_you_mean(guesses)}",
+                suggestion=guesses[0] if guesses else None,
+                replacement=certain,
+                fix_description=f"write {certain}",
+            ),
         )
-        return
     if value != action.full_name:
-        yield _case_finding(ctx, value, action.full_name, pointer)
+        return (_case_verdict(value, action.full_name),)
+    return ()
 
 
-def _service_label(ctx: CheckContext, prefix: str) -> str:
-    return ctx.catalog.service_name(prefix) or prefix
+def _wildcard_service_verdicts(catalog: Catalog, value: str, prefix: str) -> tuple[Verdict, ...]:
+    services = catalog.match_services(prefix)
+    if not services:
+        return (
+            Verdict(
+                Severity.ERROR,
+                "INVALID_SERVICE_IN_ACTION",
+                f"The service pattern {quote(prefix)} in {quote(value)} matches no AWS service, "
+                f"so it grants nothing.",
+            ),
+        )
+    found = [
+        Verdict(
+            Severity.SUGGESTION,
+            "WILDCARD_IN_SERVICE_NAME",
+            f"{quote(value)} has a wildcard in the service name, which matches "
+            f"{len(services)} services ({', '.join(services[:5])}"
+            f"{', ...' if len(services) > 5 else ''}) and any added later. Name the services.",
+        )
+    ]
+    if not catalog.expand(value):
+        found.append(
+            Verdict(
+                Severity.ERROR,
+                "INVALID_ACTION",
+                f"{quote(value)} matches no action of those services, so it grants nothing.",
+            )
+        )
+    return tuple(found)
 
 
-def _case_finding(ctx: CheckContext, value: str, canonical: str, pointer: str) -> Finding:
-    return ctx.finding(
-        Severity.SUGGESTION,
-        "NON_CANONICAL_CASE",
-        f"Actions are case-insensitive, so {quote(value)} works, but the documented form is "
-        f"{quote(canonical)}; using it keeps policies easy to search and compare.",
-        pointer,
-        suggestion=canonical,
-        fix=ctx.replace_value(pointer, canonical, f"write {canonical}"),
+def _unknown_service_verdict(catalog: Catalog, value: str, prefix: str, name: str) -> Verdict:
+    guesses = catalog.suggest_service(prefix)
+    if has_wildcard(name):
+        corrected = [f"{g}:{name}" for g in guesses if catalog.expand(f"{g}:{name}")]
+    else:
+        corrected = [
+            f"{g}:{catalog.actions(g)[name.lower()].name}"
+            for g in guesses
+            if name.lower() in catalog.actions(g)
+        ]
+    shown = corrected or [f"{g}:" for g in guesses]
+    certain = corrected[0] if len(corrected) == 1 else None
+    return Verdict(
+        Severity.ERROR,
+        "INVALID_SERVICE_IN_ACTION",
+        f"{quote(prefix)} is not an AWS service prefix, so {quote(value)} grants nothing."
+        f"{_did_you_mean(shown)}",
+        suggestion=certain,
+        replacement=certain,
+        fix_description=f"write {certain}",
     )
+
+
+def check_action(ctx: CheckContext, located: Located) -> Iterator[Finding]:
+    """Findings for one entry of Action or NotAction."""
+    for verdict in action_verdicts(ctx.catalog, located.value):
+        yield ctx.place(verdict, located.pointer)
 
 
 @register("actions")

@@ -150,6 +150,23 @@ class Finding(BaseModel):
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A finding not yet placed: what a check says about a value whatever its position.
+
+    Checks whose verdict on a value depends only on the value and the catalogue (an
+    action, an ARN) compute verdicts once per distinct value and cache them; the context
+    places them at each pointer (`CheckContext.place`).  `replacement`, when given, is the
+    certain fix: the value to write instead."""
+
+    severity: Severity
+    code: str
+    message: str
+    suggestion: str | None = None
+    replacement: str | None = None
+    fix_description: str = ""
+
+
 @dataclass(slots=True)
 class CheckContext:
     """What a check may read.  `reported(pointer)` tells whether a value (or a value that
@@ -249,6 +266,22 @@ class CheckContext:
             end_line=where.end_line,
             end_column=where.end_column,
             suggestion=suggestion,
+            fix=fix,
+        )
+
+    def place(self, verdict: Verdict, pointer: str) -> Finding:
+        """The finding for a cached verdict about the value at `pointer`."""
+        fix = (
+            self.replace_value(pointer, verdict.replacement, verdict.fix_description)
+            if verdict.replacement is not None
+            else None
+        )
+        return self.finding(
+            verdict.severity,
+            verdict.code,
+            verdict.message,
+            pointer,
+            suggestion=verdict.suggestion,
             fix=fix,
         )
 

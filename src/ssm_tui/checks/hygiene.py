@@ -135,13 +135,13 @@ def redundant_statements(ctx: CheckContext) -> Iterator[Finding]:
         return
     # Identical statements have identical models: compare full canonical forms only for
     # statements whose model-level key collides.
+    keys = [_model_key(statement) for statement in document.statements]
     by_key: dict[Hashable, int] = {}
-    for statement in document.statements:
-        key = _model_key(statement)
+    for key in keys:
         by_key[key] = by_key.get(key, 0) + 1
     seen: dict[Hashable, Statement] = {}
-    for statement in document.statements:
-        if by_key[_model_key(statement)] < 2:
+    for statement, key in zip(document.statements, keys, strict=True):
+        if by_key[key] < 2:
             continue
         canonical = _canonical_statement(ctx, statement)
         if canonical is None:
@@ -168,17 +168,25 @@ def redundant_statements(ctx: CheckContext) -> Iterator[Finding]:
 
 @register("hygiene")
 def missing_sids(ctx: CheckContext) -> Iterator[Finding]:
+    """One suggestion per policy, at the first statement without a Sid, naming them all."""
     document = ctx.document
     if document is None or len(document.statements) < 2:
         return
-    for statement in document.statements:
-        if "Sid" not in statement.elements:
-            yield ctx.finding(
-                Severity.SUGGESTION,
-                "MISSING_SID",
-                f"{statement.label.capitalize()} has no Sid. In a policy with several "
-                f'statements, a Sid (letters and digits, e.g. "ReadParameters") says what each '
-                f"one is for and names it in simulator and validator results.",
-                statement.pointer,
-                head=True,
-            )
+    unnamed = [s for s in document.statements if "Sid" not in s.elements]
+    if not unnamed:
+        return
+    numbers = [str(s.index + 1) for s in unnamed]
+    which = (
+        f"Statement {numbers[0]} has"
+        if len(numbers) == 1
+        else f"Statements {', '.join(numbers[:-1])} and {numbers[-1]} have"
+    )
+    yield ctx.finding(
+        Severity.SUGGESTION,
+        "MISSING_SID",
+        f"{which} no Sid. In a policy with several statements, a Sid (letters and digits, "
+        f'e.g. "ReadParameters") says what each one is for and names it in simulator and '
+        f"validator results.",
+        unnamed[0].pointer,
+        head=True,
+    )

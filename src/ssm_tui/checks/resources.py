@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from ssm_tui.catalog import ResourceType, closest, glob_regex, has_wildcard
-from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
+from ssm_tui.catalog import Catalog, ResourceType, closest, glob_regex, has_wildcard
+from ssm_tui.checks.base import CheckContext, Finding, Severity, Verdict, quote, register
 from ssm_tui.checks.variables import check_variables, version_allows_variables, version_finding
 from ssm_tui.policy.arn import PLACEHOLDER, patterns_overlap, split_arn, variables_as_wildcards
-from ssm_tui.policy.model import Located, Statement
+from ssm_tui.policy.model import Statement
 
 _ACCOUNT = re.compile(r"\d{12}\Z")
 _ACCOUNT_PATTERN = re.compile(r"[0-9*?]+\Z")
@@ -50,17 +50,31 @@ def _overlapping(resource: str, formats: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(i for i, part in enumerate(formats) if part and patterns_overlap(resource, part))
 
 
+@lru_cache(maxsize=16384)
+def arn_verdicts(catalog: Catalog, value: str) -> tuple[Verdict, ...]:
+    """What is wrong with one Resource entry (variables taken as wildcards; their own syntax
+    is checked separately).  Depends only on the text and the catalogue, so it is cached."""
+    return tuple(_ArnChecker(catalog, value).run())
+
+
 class _ArnChecker:
-    def __init__(self, ctx: CheckContext, located: Located, services: tuple[str, ...]) -> None:
-        self.ctx = ctx
-        self.value = located.value
-        self.pointer = located.pointer
-        self.services = services
+    def __init__(self, catalog: Catalog, value: str) -> None:
+        self.catalog = catalog
+        self.value = value
 
-    def error(self, code: str, message: str, suggestion: str | None = None) -> Finding:
-        return self.ctx.finding(Severity.ERROR, code, message, self.pointer, suggestion=suggestion)
+    def error(
+        self, code: str, message: str, suggestion: str | None = None, *, certain: bool = False
+    ) -> Verdict:
+        return Verdict(
+            Severity.ERROR,
+            code,
+            message,
+            suggestion=suggestion,
+            replacement=suggestion if certain else None,
+            fix_description=f"write {suggestion}",
+        )
 
-    def run(self) -> Iterator[Finding]:
+    def run(self) -> Iterator[Verdict]:
         value = self.value
         if value == "*":
             return
@@ -69,6 +83,7 @@ class _ArnChecker:
                 "INVALID_ARN_PREFIX",
                 f"{quote(value)} starts with whitespace, so it matches no resource. Remove it.",
                 value.strip() or None,
+                certain=True,
             )
             return
         if value != value.rstrip():
@@ -76,12 +91,9 @@ class _ArnChecker:
                 "INVALID_ARN_RESOURCE",
                 f"{quote(value)} ends with whitespace, so it matches no resource. Remove it.",
                 value.strip() or None,
+                certain=True,
             )
             return
-        if "${" in value:
-            yield from check_variables(self.ctx, value, self.pointer, self.services)
-            if self.ctx.reported(self.pointer):
-                return
         fields = split_arn(value)
         if fields[0] != "arn":
             if fields[0].lower() == "arn":
@@ -89,6 +101,7 @@ class _ArnChecker:
                     "INVALID_ARN_PREFIX",
                     f'{quote(value)} must start with lower-case "arn:".',
                     "arn" + value[3:],
+                    certain=True,
                 )
             else:
                 yield self.error(
@@ -106,8 +119,8 @@ class _ArnChecker:
             return
         yield from self.fields(fields)
 
-    def fields(self, fields: tuple[str, ...]) -> Iterator[Finding]:
-        catalog = self.ctx.catalog
+    def fields(self, fields: tuple[str, ...]) -> Iterator[Verdict]:
+        catalog = self.catalog
         _, partition, service, region, account, resource = (
             variables_as_wildcards(f) for f in fields
         )
@@ -138,11 +151,10 @@ class _ArnChecker:
             )
             return
         if has_wildcard(service):
-            yield self.ctx.finding(
+            yield Verdict(
                 Severity.SUGGESTION,
                 "WILDCARD_IN_SERVICE_NAME",
                 f"{quote(value)} has a wildcard in the service field; name the service.",
-                self.pointer,
             )
             return
         if service != service.lower():
@@ -151,6 +163,7 @@ class _ArnChecker:
                 f"The service in an ARN is lower case: {quote(service.lower())}, not "
                 f"{quote(service)}.",
                 ":".join([*fields[:2], fields[2].lower(), *fields[3:]]),
+                certain=True,
             )
             return
         templates = catalog.arn_templates(service)
@@ -213,7 +226,7 @@ class _ArnChecker:
 
     def region_and_account_presence(
         self, candidates: list[ResourceType], region: str, account: str, service: str
-    ) -> Iterator[Finding]:
+    ) -> Iterator[Verdict]:
         template_fields = [split_arn(t.arn_template) for t in candidates]
         template_fields = [f for f in template_fields if len(f) == 6]
         if not template_fields:
@@ -234,12 +247,11 @@ class _ArnChecker:
                 return
             # AWS managed policies name some AWS-owned resources of other services this way
             # too (Resource Explorer service views, KMS), so this is a warning, not an error.
-            yield self.ctx.finding(
+            yield Verdict(
                 Severity.WARNING,
                 "MISSING_ARN_ACCOUNT",
                 f"This {service} ARN has an empty account field; unless it names an AWS-owned "
                 f"resource, put the 12-digit account ID (or *) there.",
-                self.pointer,
             )
         elif account and account != "*" and all(f[4] == "" for f in template_fields):
             yield self.error(
@@ -254,7 +266,7 @@ class _ArnChecker:
             if len(parts) > drop + 4:
                 candidate = ":".join(parts[:2] + parts[drop + 1 :])
                 cand_fields = split_arn(candidate)
-                if len(cand_fields) == 6 and self.ctx.catalog.arn_templates(cand_fields[2]):
+                if len(cand_fields) == 6 and self.catalog.arn_templates(cand_fields[2]):
                     return candidate
         return None
 
@@ -275,4 +287,9 @@ def resources(ctx: CheckContext) -> Iterator[Finding]:
                     if ctx.first_time("VARIABLE_UNSUPPORTED_IN_VERSION"):
                         yield version_finding(ctx, located.pointer)
                     continue
-                yield from _ArnChecker(ctx, located, services).run()
+                if "${" in located.value:
+                    yield from check_variables(ctx, located.value, located.pointer, services)
+                    if ctx.reported(located.pointer):
+                        continue
+                for verdict in arn_verdicts(ctx.catalog, located.value):
+                    yield ctx.place(verdict, located.pointer)

@@ -25,6 +25,10 @@ _SPACE_CHARS = " \t\n\r"
 _COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
 _AFTER_MEMBER = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|\})")
 _AFTER_ITEM = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|\])")
+# A whole array of strings without escapes or control characters, and one such string.
+_PLAIN = r'"[^"\\\x00-\x1f]*"'
+_STRING_ARRAY = re.compile(rf"\[[ \t\n\r]*{_PLAIN}(?:[ \t\n\r]*,[ \t\n\r]*{_PLAIN})*[ \t\n\r]*\]")
+_PLAIN_STRING = re.compile(r'"([^"\\\x00-\x1f]*)"')
 _ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")  # RFC 6901: no leading zeros, ASCII digits
 _LITERALS = {"true": True, "false": False, "null": None}
 _KIND_NAMES = {
@@ -158,7 +162,7 @@ class LineIndex:
 
     def position(self, offset: int) -> tuple[int, int]:
         offset = max(0, min(offset, len(self._text)))
-        starts = self._starts
+        starts = self._line_starts or self._starts
         line = bisect.bisect_right(starts, offset)
         return line, offset - starts[line - 1] + 1
 
@@ -323,6 +327,30 @@ class _Parser:
         self._values[pointer] = (node.start, node.end)
         return node
 
+    def _string_array(self, match: re.Match[str], pointer: str) -> JsonNode:
+        """An array of plain strings (no escapes), the shape of most Action and Resource
+        lists, read in one regular-expression pass."""
+        start, end = match.span()
+        items: list[JsonNode] = []
+        values: list[str] = []
+        record = self._values
+        for index, item in enumerate(_PLAIN_STRING.finditer(self.text, start, end)):
+            child_pointer = f"{pointer}/{index}"
+            value = item.group(1)
+            record[child_pointer] = item.span()
+            items.append(JsonNode("string", value, item.start(), item.end(), child_pointer))
+            values.append(value)
+        record[pointer] = (start, end)
+        return JsonNode("array", values, start, end, pointer, items=items)
+
+    def _string_node(self, pos: int, pointer: str) -> JsonNode:
+        try:
+            value, end = scanstring(self.text, pos + 1, True)
+        except json.JSONDecodeError:
+            value, end = self.parse_string(pos)  # raises the readable message
+        self._values[pointer] = (pos, end)
+        return JsonNode("string", value, pos, end, pointer)
+
     def parse_string(self, pos: int) -> tuple[str, int]:
         try:
             return scanstring(self.text, pos + 1, True)  # type: ignore[no-any-return]
@@ -370,7 +398,10 @@ class _Parser:
             if key in seen:
                 # the later value wins: forget what the source map knew of the earlier one
                 self.source_map._forget_below(child_pointer)
-            child = self.parse_value(pos, child_pointer, depth)
+            if text.startswith('"', pos):  # strings are most values: skip the dispatch
+                child = self._string_node(pos, child_pointer)
+            else:
+                child = self.parse_value(pos, child_pointer, depth)
             member = Member(key, key_start, key_end, child)
             if key in seen:
                 first = seen[key]
@@ -400,6 +431,9 @@ class _Parser:
     def parse_array(self, start: int, pointer: str, depth: int) -> JsonNode:
         self._check_depth(depth, start)
         text = self.text
+        simple = _STRING_ARRAY.match(text, start)
+        if simple is not None:
+            return self._string_array(simple, pointer)
         node = JsonNode("array", None, start, start, pointer)
         values: list[Any] = []
         pos = self.skip(start + 1)
@@ -411,7 +445,11 @@ class _Parser:
         while True:
             if pos < len(text) and text[pos] == "]":
                 raise _Failure("Trailing comma before ']': remove the last comma", pos)
-            child = self.parse_value(pos, f"{pointer}/{len(node.items)}", depth)
+            child_pointer = f"{pointer}/{len(node.items)}"
+            if text.startswith('"', pos):
+                child = self._string_node(pos, child_pointer)
+            else:
+                child = self.parse_value(pos, child_pointer, depth)
             node.items.append(child)
             values.append(child.value)
             after = _AFTER_ITEM.match(text, child.end)
