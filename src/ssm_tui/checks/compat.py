@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from ssm_tui.catalog import Action, has_wildcard
+from ssm_tui.catalog import Action, Catalog, has_wildcard
 from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
 from ssm_tui.policy.arn import arn_matches_template, split_arn
 from ssm_tui.policy.model import Located, Statement
@@ -59,6 +60,14 @@ def _describe_types(action: Action) -> str:
     return f"{action.full_name} applies to {names} ARNs"
 
 
+@lru_cache(maxsize=8192)
+def _templates_taken(catalog: Catalog, pattern: str) -> frozenset[str]:
+    """Every ARN template of every resource type of the actions a pattern matches."""
+    return frozenset(
+        t for x in catalog.expand(pattern) for rt in x.resource_types for t in rt.arn_templates
+    )
+
+
 def _names_one_type(resource: str) -> bool:
     """True when the resource part's leading word (`document` in `document/x*`) has no
     wildcard, so the ARN is of one known resource type."""
@@ -96,22 +105,16 @@ def compatibility(ctx: CheckContext) -> Iterator[Finding]:
         fit = _Fit([(a, expanded) for a, expanded in actions if expanded], resources)
         if not fit.actions:
             continue
-        # Match each resource once against the distinct ARN templates the actions use,
-        # then read each (action, resource) answer from that.
-        templates = {
-            t
-            for _, expanded in fit.actions
-            for x in expanded
-            for rt in x.resource_types
-            for t in rt.arn_templates
-        }
-        matched = [{t for t in templates if arn_matches_template(r.value, t)} for r in resources]
-        for a, (_, expanded) in enumerate(fit.actions):
-            for r in range(len(resources)):
-                hits = matched[r]
-                fit.table[a, r] = bool(hits) and any(
-                    t in hits for x in expanded for rt in x.resource_types for t in rt.arn_templates
-                )
+        # Match each resource once against the distinct ARN templates the actions take,
+        # then each (action, resource) answer is a set intersection.
+        taken = [_templates_taken(ctx.catalog, a.value) for a, _ in fit.actions]
+        templates = frozenset().union(*taken)
+        matched = [
+            frozenset(t for t in templates if arn_matches_template(r.value, t)) for r in resources
+        ]
+        for a, action_templates in enumerate(taken):
+            for r, hits in enumerate(matched):
+                fit.table[a, r] = not action_templates.isdisjoint(hits)
         yield from _report(ctx, statement, fit)
 
 
