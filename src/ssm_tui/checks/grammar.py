@@ -216,8 +216,10 @@ def _empties(ctx: CheckContext, statement: Statement) -> Iterator[Finding]:
         ("Resource", statement.resource),
         ("NotResource", statement.not_resource),
     ):
+        if values is None or values:
+            continue
         pointer = join_pointer(statement.pointer, name)
-        if values is None or values or ctx.reported(pointer):
+        if ctx.reported(pointer):
             continue
         if not _is_empty_array(ctx, pointer):
             continue  # every item had the wrong type: already reported

@@ -9,7 +9,7 @@ from ssm_tui.checks.base import CheckContext, Finding, Severity, register
 
 def policy_size(text: str) -> int:
     """Characters IAM counts against the quota: everything but whitespace."""
-    return len(text) - sum(text.count(ch) for ch in " \t\n\r")
+    return len(text) - text.count(" ") - text.count("\t") - text.count("\n") - text.count("\r")
 
 
 @register("syntax")
