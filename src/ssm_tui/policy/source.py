@@ -25,10 +25,9 @@ _SPACE_CHARS = " \t\n\r"
 _COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
 _AFTER_MEMBER = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|\})")
 _AFTER_ITEM = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|\])")
-# A whole array of strings without escapes or control characters, and one such string.
-_PLAIN = r'"[^"\\\x00-\x1f]*"'
-_STRING_ARRAY = re.compile(rf"\[[ \t\n\r]*{_PLAIN}(?:[ \t\n\r]*,[ \t\n\r]*{_PLAIN})*[ \t\n\r]*\]")
-_PLAIN_STRING = re.compile(r'"([^"\\\x00-\x1f]*)"')
+# One item of an array of plain strings (no escapes, no control characters), with the
+# separator after it.
+_PLAIN_ITEM = re.compile(r'[ \t\n\r]*"([^"\\\x00-\x1f]*)"[ \t\n\r]*([,\]])')
 _ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")  # RFC 6901: no leading zeros, ASCII digits
 _LITERALS = {"true": True, "false": False, "null": None}
 _KIND_NAMES = {
@@ -327,21 +326,35 @@ class _Parser:
         self._values[pointer] = (node.start, node.end)
         return node
 
-    def _string_array(self, match: re.Match[str], pointer: str) -> JsonNode:
+    def _string_array(self, start: int, pointer: str) -> JsonNode | None:
         """An array of plain strings (no escapes), the shape of most Action and Resource
-        lists, read in one regular-expression pass."""
-        start, end = match.span()
+        lists, read one regular-expression match per item; None when the array is not of
+        that shape (the general loop then reads it)."""
+        text = self.text
+        match = _PLAIN_ITEM.match
         items: list[JsonNode] = []
         values: list[str] = []
-        record = self._values
-        for index, item in enumerate(_PLAIN_STRING.finditer(self.text, start, end)):
-            child_pointer = f"{pointer}/{index}"
+        spans: list[tuple[str, int, int]] = []
+        pos = start + 1
+        while True:
+            item = match(text, pos)
+            if item is None:
+                return None
             value = item.group(1)
-            record[child_pointer] = item.span()
-            items.append(JsonNode("string", value, item.start(), item.end(), child_pointer))
+            child_pointer = f"{pointer}/{len(items)}"
+            item_start, item_end = item.span(1)
+            node = JsonNode("string", value, item_start - 1, item_end + 1, child_pointer)
+            items.append(node)
             values.append(value)
-        record[pointer] = (start, end)
-        return JsonNode("array", values, start, end, pointer, items=items)
+            spans.append((child_pointer, item_start - 1, item_end + 1))
+            pos = item.end()
+            if item.group(2) == "]":
+                break
+        record = self._values
+        for child_pointer, child_start, child_end in spans:
+            record[child_pointer] = (child_start, child_end)
+        record[pointer] = (start, pos)
+        return JsonNode("array", values, start, pos, pointer, items=items)
 
     def _string_node(self, pos: int, pointer: str) -> JsonNode:
         try:
@@ -431,9 +444,9 @@ class _Parser:
     def parse_array(self, start: int, pointer: str, depth: int) -> JsonNode:
         self._check_depth(depth, start)
         text = self.text
-        simple = _STRING_ARRAY.match(text, start)
+        simple = self._string_array(start, pointer)
         if simple is not None:
-            return self._string_array(simple, pointer)
+            return simple
         node = JsonNode("array", None, start, start, pointer)
         values: list[Any] = []
         pos = self.skip(start + 1)
