@@ -34,11 +34,6 @@ class _Fit:
         return [self.table[a, r] for a in range(len(self.actions))]
 
 
-def fits(resource: str, arn_template: str) -> bool:
-    """Can the Resource entry name a resource of the type with this ARN template?"""
-    return resource == "*" or arn_matches_template(resource, arn_template)
-
-
 def action_takes(action: Action, resource: str) -> bool:
     """Can this action be granted on this Resource entry?"""
     if resource == "*":
@@ -223,24 +218,32 @@ def required_resource_types(ctx: CheckContext) -> Iterator[Finding]:
     for statement in document.statements:
         if not statement.is_allow or statement.action is None or statement.resource is None:
             continue
-        resources = [r.value for r in statement.resource if not ctx.reported(r.pointer)]
-        everything = "*" in resources
+        actions: list[Action] = []
         for located in statement.action:
             if ctx.reported(located.pointer) or has_wildcard(located.value):
                 continue
             action = ctx.catalog.action(located.value)
-            if action is None or not action.required_resource_types:
-                continue
-            first_seen.setdefault(action.full_name, (located, action))
-            names = covered.setdefault(action.full_name, set())
-            if everything:
-                names.update(rt.name for rt in action.resource_types)
-                continue
-            for resource_type in action.resource_types:
-                if any(fits(r, t) for r in resources for t in resource_type.arn_templates):
-                    names.add(resource_type.name)
+            if action is not None and action.required_resource_types:
+                actions.append(action)
+                first_seen.setdefault(action.full_name, (located, action))
+        if not actions:
+            continue
+        resources = [r.value for r in statement.resource if not ctx.reported(r.pointer)]
+        if "*" in resources:
+            for action in actions:
+                covered.setdefault(action.full_name, set()).update(
+                    rt.name for rt in action.resource_types
+                )
+            continue
+        # the templates some resource of this statement can name, each tested once
+        templates = {t for a in actions for rt in a.resource_types for t in rt.arn_templates}
+        named = {t for t in templates if any(arn_matches_template(r, t) for r in resources)}
+        for action in actions:
+            covered.setdefault(action.full_name, set()).update(
+                rt.name for rt in action.resource_types if not named.isdisjoint(rt.arn_templates)
+            )
     for full_name, (located, action) in first_seen.items():
-        names = covered[full_name]
+        names = covered.get(full_name, set())
         if not names:
             continue  # nothing applies at all: reported by the compatibility check
         required = action.required_resource_types

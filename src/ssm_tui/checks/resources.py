@@ -277,7 +277,7 @@ def resources(ctx: CheckContext) -> Iterator[Finding]:
     if document is None:
         return
     for statement in document.statements:
-        services = _statement_services(ctx, statement)
+        services: tuple[str, ...] | None = None  # needed only for policy variables
         for values in (statement.resource, statement.not_resource):
             for located in values or ():
                 if ctx.reported(located.pointer):
@@ -288,6 +288,8 @@ def resources(ctx: CheckContext) -> Iterator[Finding]:
                         yield version_finding(ctx, located.pointer)
                     continue
                 if "${" in located.value:
+                    if services is None:
+                        services = _statement_services(ctx, statement)
                     yield from check_variables(ctx, located.value, located.pointer, services)
                     if ctx.reported(located.pointer):
                         continue
