@@ -191,12 +191,13 @@ class CheckContext:
         malformed = self._malformed
         if not malformed:
             return False
-        while True:
-            if pointer in malformed:
+        if pointer in malformed:
+            return True
+        # few values are ever malformed: test them as prefixes rather than walk up pointer
+        for bad in malformed:
+            if pointer.startswith(bad) and pointer[len(bad) : len(bad) + 1] == "/":
                 return True
-            if not pointer:
-                return False
-            pointer = pointer.rsplit("/", 1)[0]
+        return False
 
     def mark(self, pointer: str) -> None:
         """Treat the value at `pointer` as malformed without a finding of its own (its
