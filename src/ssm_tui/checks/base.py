@@ -379,6 +379,8 @@ def register(concern: str) -> Callable[[CheckFunction], CheckFunction]:
 def quote(value: str, limit: int = 80) -> str:
     """A policy string as it appears in a message: quoted, shortened, control-safe."""
     shown = value if len(value) <= limit else value[: limit - 1] + "…"
+    if shown.isprintable() and '"' not in shown and "\\" not in shown:
+        return f'"{shown}"'  # the common case, without a loop over the characters
     escaped = "".join(
         ch
         if ch.isprintable() and ch not in '"\\'

@@ -11,8 +11,10 @@ import bisect
 import json
 import re
 from dataclasses import dataclass
+from itertools import accumulate, count
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from json.scanner import NUMBER_RE
+from operator import add
 from typing import Any, Literal
 
 MAX_DEPTH = 100
@@ -149,14 +151,10 @@ class LineIndex:
     @property
     def _starts(self) -> list[int]:
         if self._line_starts is None:
-            text = self._text
-            starts = [0]
-            find = text.find
-            pos = find("\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = find("\n", pos + 1)
-            self._line_starts = starts
+            # line i starts after the lengths of lines 0..i-1 plus their i line feeds,
+            # computed without a Python-level loop
+            lengths = accumulate(map(len, self._text.split("\n")), initial=0)
+            self._line_starts = list(map(add, lengths, count()))[:-1]
         return self._line_starts
 
     def position(self, offset: int) -> tuple[int, int]:
