@@ -8,7 +8,7 @@ checks look at keeps its JSON pointer, so a finding can point at it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
 from pydantic_core import core_schema
@@ -30,59 +30,44 @@ STATEMENT_ELEMENTS = (
 ConditionScalar = str | int | float | bool
 
 
-class Located:
-    """A value from the policy and where it sits (RFC 6901 pointer).
+def _instance_schema(cls: type[Any]) -> core_schema.CoreSchema:
+    """pydantic accepts the value by an instance check and serialises its fields."""
+    return core_schema.is_instance_schema(
+        cls,
+        serialization=core_schema.plain_serializer_function_ser_schema(
+            lambda located: {"value": located.value, "pointer": located.pointer}
+        ),
+    )
 
-    A small immutable value type rather than a model of its own: a policy has hundreds of
-    them, and pydantic accepts it in the models below by an instance check (and serialises
-    it as {"value": ..., "pointer": ...}), which keeps building the model cheap.
-    """
 
-    __slots__ = ("pointer", "value")
+class Located(NamedTuple):
+    """A string from the policy and where it sits (RFC 6901 pointer).
+
+    A tuple rather than a model of its own: a policy has hundreds of them, and pydantic
+    accepts it in the models below by an instance check (serialised as
+    {"value": ..., "pointer": ...}), which keeps building the model cheap."""
 
     value: str
     pointer: str
-
-    def __init__(self, value: str, pointer: str) -> None:
-        object.__setattr__(self, "value", value)
-        object.__setattr__(self, "pointer", pointer)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            type(other) is type(self)
-            and self.value == other.value
-            and self.pointer == other.pointer
-        )
-
-    def __hash__(self) -> int:
-        return hash((type(self), self.value, self.pointer))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(value={self.value!r}, pointer={self.pointer!r})"
 
     @classmethod
     def __get_pydantic_core_schema__(
         cls, source: type[Any], handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.is_instance_schema(
-            cls,
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda located: {"value": located.value, "pointer": located.pointer}
-            ),
-        )
+        return _instance_schema(cls)
 
 
-class LocatedScalar(Located):
+class LocatedScalar(NamedTuple):
     """A condition value (string, number or boolean) and where it sits."""
 
-    value: ConditionScalar  # type: ignore[assignment]
+    value: ConditionScalar
+    pointer: str
 
-    def __init__(self, value: ConditionScalar, pointer: str) -> None:
-        object.__setattr__(self, "value", value)
-        object.__setattr__(self, "pointer", pointer)
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return _instance_schema(cls)
 
 
 class ConditionEntry(BaseModel):
