@@ -63,6 +63,28 @@ def _templates_taken(catalog: Catalog, pattern: str) -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=65536)
+def pattern_takes(catalog: Catalog, pattern: str, resource: str) -> bool:
+    """Does some action an Action entry matches take this Resource entry?  A pure function
+    of the two strings and the catalogue, so each distinct pair is worked out once."""
+    if resource == "*":
+        return True
+    return any(arn_matches_template(resource, t) for t in _templates_taken(catalog, pattern))
+
+
+@lru_cache(maxsize=65536)
+def types_named(catalog: Catalog, action_name: str, resource: str) -> frozenset[str]:
+    """The resource types of an action that a Resource entry can name."""
+    action = catalog.action(action_name)
+    if action is None:
+        return frozenset()
+    return frozenset(
+        rt.name
+        for rt in action.resource_types
+        if resource == "*" or any(arn_matches_template(resource, t) for t in rt.arn_templates)
+    )
+
+
 def _names_one_type(resource: str) -> bool:
     """True when the resource part's leading word (`document` in `document/x*`) has no
     wildcard, so the ARN is of one known resource type."""
@@ -100,16 +122,9 @@ def compatibility(ctx: CheckContext) -> Iterator[Finding]:
         fit = _Fit([(a, expanded) for a, expanded in actions if expanded], resources)
         if not fit.actions:
             continue
-        # Match each resource once against the distinct ARN templates the actions take,
-        # then each (action, resource) answer is a set intersection.
-        taken = [_templates_taken(ctx.catalog, a.value) for a, _ in fit.actions]
-        templates = frozenset().union(*taken)
-        matched = [
-            frozenset(t for t in templates if arn_matches_template(r.value, t)) for r in resources
-        ]
-        for a, action_templates in enumerate(taken):
-            for r, hits in enumerate(matched):
-                fit.table[a, r] = not action_templates.isdisjoint(hits)
+        for a, (located, _) in enumerate(fit.actions):
+            for r, resource in enumerate(resources):
+                fit.table[a, r] = pattern_takes(ctx.catalog, located.value, resource.value)
         yield from _report(ctx, statement, fit)
 
 
@@ -229,19 +244,10 @@ def required_resource_types(ctx: CheckContext) -> Iterator[Finding]:
         if not actions:
             continue
         resources = [r.value for r in statement.resource if not ctx.reported(r.pointer)]
-        if "*" in resources:
-            for action in actions:
-                covered.setdefault(action.full_name, set()).update(
-                    rt.name for rt in action.resource_types
-                )
-            continue
-        # the templates some resource of this statement can name, each tested once
-        templates = {t for a in actions for rt in a.resource_types for t in rt.arn_templates}
-        named = {t for t in templates if any(arn_matches_template(r, t) for r in resources)}
         for action in actions:
-            covered.setdefault(action.full_name, set()).update(
-                rt.name for rt in action.resource_types if not named.isdisjoint(rt.arn_templates)
-            )
+            names = covered.setdefault(action.full_name, set())
+            for resource in resources:
+                names.update(types_named(ctx.catalog, action.full_name, resource))
     for full_name, (located, action) in first_seen.items():
         names = covered.get(full_name, set())
         if not names:
