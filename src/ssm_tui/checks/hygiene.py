@@ -108,15 +108,17 @@ def _frozen(value: Any) -> Hashable:
 
 
 def _model_key(statement: Statement) -> Hashable:
-    def values(entries: tuple[Located, ...] | None) -> Hashable:
-        return None if entries is None else tuple(e.value for e in entries)
+    """A cheap key that identical statements share (collisions are confirmed in full)."""
+
+    def first(entries: tuple[Located, ...] | None) -> Hashable:
+        return None if entries is None else (len(entries), entries[0].value if entries else None)
 
     return (
         statement.effect.value if statement.effect else None,
-        values(statement.action),
-        values(statement.not_action),
-        values(statement.resource),
-        values(statement.not_resource),
+        first(statement.action),
+        first(statement.not_action),
+        first(statement.resource),
+        first(statement.not_resource),
         len(statement.condition or ()),
     )
 
