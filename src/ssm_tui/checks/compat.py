@@ -63,6 +63,11 @@ def _templates_taken(catalog: Catalog, pattern: str) -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=16384)
+def _matches_some_action(catalog: Catalog, pattern: str) -> bool:
+    return bool(catalog.expand(pattern))
+
+
 @lru_cache(maxsize=65536)
 def pattern_takes(catalog: Catalog, pattern: str, resource: str) -> bool:
     """Does some action an Action entry matches take this Resource entry?  A pure function
@@ -107,7 +112,8 @@ def compatibility(ctx: CheckContext) -> Iterator[Finding]:
     for statement in document.statements:
         if not (statement.is_allow or statement.is_deny):
             continue
-        yield from _not_elements(ctx, statement)
+        if statement.not_action is not None or statement.not_resource is not None:
+            yield from _not_elements(ctx, statement)
         if statement.action is None or statement.resource is None:
             continue
         action_entries = [a for a in statement.action if not ctx.reported(a.pointer)]
@@ -116,15 +122,20 @@ def compatibility(ctx: CheckContext) -> Iterator[Finding]:
             continue  # the cause is reported already (malformed or empty)
         if any(a.value == "*" for a in action_entries) or any(r.value == "*" for r in resources):
             continue
-        actions = [(a, ctx.catalog.expand(a.value)) for a in action_entries]
         if any("${" in r.value for r in resources) and not _variables_usable(ctx):
             continue
-        fit = _Fit([(a, expanded) for a, expanded in actions if expanded], resources)
-        if not fit.actions:
+        catalog = ctx.catalog
+        patterns = [a for a in action_entries if _matches_some_action(catalog, a.value)]
+        if not patterns:
             continue
-        for a, (located, _) in enumerate(fit.actions):
-            for r, resource in enumerate(resources):
-                fit.table[a, r] = pattern_takes(ctx.catalog, located.value, resource.value)
+        table = {
+            (a, r): pattern_takes(catalog, located.value, resource.value)
+            for a, located in enumerate(patterns)
+            for r, resource in enumerate(resources)
+        }
+        if all(table.values()):
+            continue  # every action applies to every resource: nothing to say
+        fit = _Fit([(a, catalog.expand(a.value)) for a in patterns], resources, table)
         yield from _report(ctx, statement, fit)
 
 
