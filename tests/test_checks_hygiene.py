@@ -60,3 +60,14 @@ def test_missing_sid_only_in_multi_statement_policies() -> None:
     assert "MISSING_SID" not in codes(policy(allow("ssm:GetParameter")))
     text = policy(allow("ssm:GetParameter", Sid="Read"), allow("ssm:PutParameter"))
     assert only(text, "MISSING_SID").pointer == "/Statement/1"
+
+
+def test_missing_sids_are_one_finding_naming_the_statements() -> None:
+    text = policy(
+        allow("ssm:GetParameter"),
+        allow("ssm:PutParameter", Sid="Write"),
+        allow("ssm:DeleteParameter"),
+    )
+    finding = only(text, "MISSING_SID")
+    assert finding.pointer == "/Statement/0"
+    assert "Statements 1 and 3 have no Sid" in finding.message

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, allow, policy
+from conftest import PARAMETERS, PROJECT, allow, policy
 from ssm_tui.checks import validate
 from ssm_tui.checks.fixes import fix_text
 from ssm_tui.cli import main
@@ -73,3 +73,17 @@ def test_nothing_to_fix_leaves_the_file_untouched(
     assert main(["check", "--fix", str(path)]) == 0
     assert path.stat().st_mtime_ns == before
     assert capsys.readouterr().err == ""
+
+
+def test_grammar_fixes_are_certain_ones() -> None:
+    text = policy(
+        {"effect": "allow", "Action": "ssm:GetParameter", "Resource": PARAMETERS, "Sid": "A"},
+        {"Effect": "Allow", "Action": "ssm:PutParameter", "Resource": PARAMETERS, "Sid": "A"},
+    ).replace('"Statement"', '"statement"')
+    result = fix_text(text)
+    fixed = json.loads(result.text)
+    assert set(fixed) == {"Version", "Statement"}
+    first, second = fixed["Statement"]
+    assert first["Effect"] == "Allow" and "effect" not in first
+    assert second["Sid"] == "A2"
+    assert not any(f.severity == "error" for f in validate(result.text).findings)

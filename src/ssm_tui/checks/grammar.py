@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterator
 
 from ssm_tui.catalog import closest
-from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
+from ssm_tui.checks.base import CheckContext, Finding, Fix, Severity, quote, register
 from ssm_tui.policy.model import POLICY_ELEMENTS, STATEMENT_ELEMENTS, Statement
 from ssm_tui.policy.source import join_pointer
 
 VERSIONS = ("2012-10-17", "2008-10-17")
+_KNOWN_STATEMENT_ELEMENTS = frozenset(STATEMENT_ELEMENTS) - {"Principal", "NotPrincipal"}
 _SID = re.compile(r"[0-9A-Za-z]*\Z")
 
 
@@ -70,6 +71,7 @@ def policy_elements(ctx: CheckContext) -> Iterator[Finding]:
             pointer,
             key=True,
             suggestion=suggestion,
+            fix=_case_rename(ctx, document.elements, element, suggestion, pointer),
         )
 
 
@@ -179,11 +181,16 @@ def _effect(ctx: CheckContext, statement: Statement) -> Iterator[Finding]:
         f'Effect must be "Allow" or "Deny", not {quote(effect.value)}{hint}.',
         effect.pointer,
         suggestion=suggestion,
+        fix=ctx.replace_value(effect.pointer, suggestion, f"write {suggestion}")
+        if suggestion is not None and suggestion.lower() == effect.value.strip().lower()
+        else None,
     )
 
 
 def _unknown_elements(ctx: CheckContext, statement: Statement) -> Iterator[Finding]:
     for element in statement.elements:
+        if element in _KNOWN_STATEMENT_ELEMENTS:
+            continue
         pointer = join_pointer(statement.pointer, element)
         if element in ("Principal", "NotPrincipal"):
             yield ctx.finding(
@@ -206,7 +213,22 @@ def _unknown_elements(ctx: CheckContext, statement: Statement) -> Iterator[Findi
                 pointer,
                 key=True,
                 suggestion=suggestion,
+                fix=_case_rename(ctx, statement.elements, element, suggestion, pointer),
             )
+
+
+def _case_rename(
+    ctx: CheckContext,
+    elements: tuple[str, ...],
+    element: str,
+    suggestion: str | None,
+    pointer: str,
+) -> Fix | None:
+    """Renaming is certain only when the element differs from a real one in case alone
+    (`effect`) and the right name is not already there."""
+    if suggestion is None or suggestion.lower() != element.lower() or suggestion in elements:
+        return None
+    return ctx.rename_key(pointer, suggestion, f"rename {element} to {suggestion}")
 
 
 def _empties(ctx: CheckContext, statement: Statement) -> Iterator[Finding]:
@@ -315,6 +337,7 @@ def _sids(ctx: CheckContext) -> Iterator[Finding]:
                 f"must be unique within a policy. Rename one.",
                 sid.pointer,
                 suggestion=renamed,
+                fix=ctx.replace_value(sid.pointer, renamed, f"rename the Sid to {renamed}"),
             )
         else:
             seen[sid.value] = statement
