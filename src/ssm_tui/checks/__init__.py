@@ -78,7 +78,8 @@ def validate(
     if len(text) > MAX_CHECKED_CHARS:
         return _oversized(text, policy_type, catalog or get_catalog())
     policy = build_policy(parse_json(text))
-    ctx = CheckContext(policy, catalog or get_catalog(), policy_type)
+    size = policy_size(text)
+    ctx = CheckContext(policy, catalog or get_catalog(), policy_type, size)
     findings: list[Finding] = []
     parsed_ok = policy.json.syntax_error is None
     for check in REGISTRY:
@@ -86,7 +87,7 @@ def validate(
             continue
         findings.extend(check.run(ctx))
     findings.sort(key=lambda f: (f.line, f.column, f.severity.rank, f.code))
-    return ValidationResult(policy, policy_type, findings, policy_size(text))
+    return ValidationResult(policy, policy_type, findings, size)
 
 
 def _oversized(text: str, policy_type: PolicyType, catalog: Catalog) -> ValidationResult:

@@ -175,6 +175,7 @@ class CheckContext:
     policy: ParsedPolicy
     catalog: Catalog
     policy_type: PolicyType = PolicyType.MANAGED
+    size: int = -1  # characters IAM counts (set by the engine; -1 when not yet known)
     _malformed: set[str] = field(default_factory=set)
     _said: set[str] = field(default_factory=set)
     _dead: set[str] = field(default_factory=set)

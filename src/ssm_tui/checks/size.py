@@ -14,7 +14,7 @@ def policy_size(text: str) -> int:
 
 @register("syntax")
 def size_quota(ctx: CheckContext) -> Iterator[Finding]:
-    size = policy_size(ctx.policy.text)
+    size = ctx.size if ctx.size >= 0 else policy_size(ctx.policy.text)
     if size <= ctx.policy_type.size_limit:
         return
     yield ctx.finding(
