@@ -78,8 +78,8 @@ def validate(
     if len(text) > MAX_CHECKED_CHARS:
         return _oversized(text, policy_type, catalog or get_catalog())
     policy = build_policy(parse_json(text))
-    size = policy_size(text)
-    ctx = CheckContext(policy, catalog or get_catalog(), policy_type, size)
+    counted = policy_size(text)
+    ctx = CheckContext(policy, catalog or get_catalog(), policy_type, counted)
     findings: list[Finding] = []
     parsed_ok = policy.json.syntax_error is None
     for check in REGISTRY:
@@ -87,7 +87,7 @@ def validate(
             continue
         findings.extend(check.run(ctx))
     findings.sort(key=lambda f: (f.line, f.column, f.severity.rank, f.code))
-    return ValidationResult(policy, policy_type, findings, size)
+    return ValidationResult(policy, policy_type, findings, counted)
 
 
 def _oversized(text: str, policy_type: PolicyType, catalog: Catalog) -> ValidationResult:
