@@ -18,6 +18,10 @@ CORE_MODULES = (
     "ssm_tui.report",
     "ssm_tui.account",
     "ssm_tui.export.files",
+    "ssm_tui.library.managed",
+    "ssm_tui.library.templates",
+    "ssm_tui.permissions",
+    "ssm_tui.cli_library",
     "ssm_tui.cli",
 )
 

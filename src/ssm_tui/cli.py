@@ -287,6 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --account-details, check the AWS managed policies in the file too",
     )
     check.set_defaults(handler=run_check)
+    from ssm_tui.cli_library import add_library_commands
+
+    add_library_commands(commands)
     return parser
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from ssm_tui.catalog import Action, Catalog, has_wildcard
+from ssm_tui.catalog import Action, has_wildcard
 from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
-from ssm_tui.policy.arn import arn_matches_template, split_arn
+from ssm_tui.policy.arn import split_arn
+from ssm_tui.policy.grants import matches_some_action, pattern_takes, types_named
 from ssm_tui.policy.model import Located, Statement
 from ssm_tui.policy.source import join_pointer
 
@@ -34,17 +34,6 @@ class _Fit:
         return [self.table[a, r] for a in range(len(self.actions))]
 
 
-def action_takes(action: Action, resource: str) -> bool:
-    """Can this action be granted on this Resource entry?"""
-    if resource == "*":
-        return True
-    return any(
-        arn_matches_template(resource, template)
-        for rt in action.resource_types
-        for template in rt.arn_templates
-    )
-
-
 def _describe_types(action: Action) -> str:
     if not action.resource_types:
         return (
@@ -53,41 +42,6 @@ def _describe_types(action: Action) -> str:
         )
     names = ", ".join(rt.name for rt in action.resource_types)
     return f"{action.full_name} applies to {names} ARNs"
-
-
-@lru_cache(maxsize=8192)
-def _templates_taken(catalog: Catalog, pattern: str) -> frozenset[str]:
-    """Every ARN template of every resource type of the actions a pattern matches."""
-    return frozenset(
-        t for x in catalog.expand(pattern) for rt in x.resource_types for t in rt.arn_templates
-    )
-
-
-@lru_cache(maxsize=16384)
-def _matches_some_action(catalog: Catalog, pattern: str) -> bool:
-    return bool(catalog.expand(pattern))
-
-
-@lru_cache(maxsize=65536)
-def pattern_takes(catalog: Catalog, pattern: str, resource: str) -> bool:
-    """Does some action an Action entry matches take this Resource entry?  A pure function
-    of the two strings and the catalogue, so each distinct pair is worked out once."""
-    if resource == "*":
-        return True
-    return any(arn_matches_template(resource, t) for t in _templates_taken(catalog, pattern))
-
-
-@lru_cache(maxsize=65536)
-def types_named(catalog: Catalog, action_name: str, resource: str) -> frozenset[str]:
-    """The resource types of an action that a Resource entry can name."""
-    action = catalog.action(action_name)
-    if action is None:
-        return frozenset()
-    return frozenset(
-        rt.name
-        for rt in action.resource_types
-        if resource == "*" or any(arn_matches_template(resource, t) for t in rt.arn_templates)
-    )
 
 
 def _names_one_type(resource: str) -> bool:
@@ -125,7 +79,7 @@ def compatibility(ctx: CheckContext) -> Iterator[Finding]:
         if any("${" in r.value for r in resources) and not _variables_usable(ctx):
             continue
         catalog = ctx.catalog
-        patterns = [a for a in action_entries if _matches_some_action(catalog, a.value)]
+        patterns = [a for a in action_entries if matches_some_action(catalog, a.value)]
         if not patterns:
             continue
         table = {

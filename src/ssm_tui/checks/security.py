@@ -19,8 +19,8 @@ from functools import lru_cache, partial
 
 from ssm_tui.catalog import Action, Catalog, glob_regex, has_wildcard
 from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
-from ssm_tui.checks.compat import action_takes
 from ssm_tui.policy.arn import arn_matches_template, split_arn
+from ssm_tui.policy.grants import action_takes
 from ssm_tui.policy.model import Located, Statement
 from ssm_tui.policy.source import join_pointer
 
