@@ -119,3 +119,16 @@ def test_permissions_and_diff_of_files(tmp_path: Path, capsys: pytest.CaptureFix
     assert "lost: 0 actions" in out
     code, _, err = run(["diff", str(before), str(tmp_path / "missing.json")], capsys)
     assert code == 2 and "no such file" in err
+
+
+def test_permissions_and_diff_say_when_the_text_is_not_a_policy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("[/x] [@click=app.quit]q[/]")
+    good = tmp_path / "good.json"
+    good.write_text(policy(allow("ssm:GetParameter", PARAMETERS)))
+    code, out, err = run(["permissions", str(broken)], capsys)
+    assert code == 2 and out == "" and "not valid JSON" in err and "ssm-tui check" in err
+    code, _, err = run(["diff", str(good), str(broken)], capsys)
+    assert code == 2 and "broken.json" in err

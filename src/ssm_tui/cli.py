@@ -7,6 +7,7 @@ usage error or an unreadable file (one line on stderr, never a traceback).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -161,7 +162,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         sources = _apply_fixes(sources, args.diff, out, err)
     checked: list[Checked] = []
     progress = _progress(len(sources), args.format, err)
-    with progress or _NoProgress():
+    with progress or contextlib.nullcontext():
         task = progress.add_task("checking", total=len(sources)) if progress else None
         for source, policy_type in sources:
             checked.append(Checked(source.name, source.path, validate(source.text, policy_type)))
@@ -182,14 +183,6 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     threshold = Severity(args.fail_on)
     failed = any(item.result.has_at_least(threshold) for item in checked)
     return EXIT_FINDINGS if failed else EXIT_OK
-
-
-class _NoProgress:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *_: object) -> None:
-        return None
 
 
 def _version_text() -> str:

@@ -76,6 +76,13 @@ def run_permissions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"ssm-tui permissions: {exc}", file=err)
         return EXIT_USAGE
     permissions = effective_permissions(source.text)
+    if permissions.error is not None:
+        print(
+            f"ssm-tui permissions: {source.name}: {permissions.error} (run 'ssm-tui check "
+            f"{args.path}' for details)",
+            file=err,
+        )
+        return EXIT_USAGE
     if args.format == "json":
         _json(permissions.to_json(), out)
     else:
@@ -93,6 +100,10 @@ def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"ssm-tui diff: {exc}", file=err)
         return EXIT_USAGE
     diff = diff_permissions(before.text, after.text)
+    for source, error in ((before, diff.before.error), (after, diff.after.error)):
+        if error is not None:
+            print(f"ssm-tui diff: {source.name}: {error}", file=err)
+            return EXIT_USAGE
     if args.format == "json":
         _json(diff.to_json(), out)
     else:
