@@ -215,10 +215,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="ssm-tui",
-        description="A terminal workbench for AWS Systems Manager IAM policies: check "
-        "identity policies offline against the AWS action catalogue.",
+        description="A terminal workbench for AWS Systems Manager IAM policies. With no "
+        "COMMAND (or a policy FILE) it opens the TUI: managed policies, templates and an editor "
+        "with live findings; the commands below serve scripts and CI.",
+        usage="ssm-tui [FILE] [--no-mouse] | ssm-tui COMMAND ...",
     )
     parser.add_argument("--version", action=_VersionAction)
+    parser.add_argument(
+        "--no-mouse",
+        action="store_true",
+        help="with no COMMAND: run the TUI without mouse reporting (ssm-tui [FILE] --no-mouse)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = commands.add_parser(
         "check",
@@ -286,10 +293,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+COMMANDS = ("check", "managed", "templates", "permissions", "diff")
+
+
+def _tui_request(argv: list[str]) -> tuple[bool, str | None, bool] | None:
+    """(True, file or None, mouse) when the arguments ask for the TUI: nothing, a file
+    path, and/or --no-mouse; None when they name a subcommand or ask for help/version."""
+    mouse = "--no-mouse" not in argv
+    rest = [a for a in argv if a != "--no-mouse"]
+    if not rest:
+        return True, None, mouse
+    candidate = rest[0]
+    if (
+        len(rest) == 1
+        and candidate not in COMMANDS
+        and not candidate.startswith("-")
+        and (Path(candidate).exists() or candidate.lower().endswith(".json"))
+    ):
+        return True, candidate, mouse  # an existing file, or a new *.json to write
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
     try:
+        request = _tui_request(arguments)
+        if request is not None:
+            _, path, mouse = request
+            from ssm_tui.tui.app import run
+
+            run(path, mouse=mouse)
+            return EXIT_OK
         parser = build_parser()
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
         handler = getattr(args, "handler", None)
         if handler is None:
             parser.print_help()

@@ -1,0 +1,1 @@
+"""The Textual face of ssm-tui.  Only this package imports textual."""

@@ -1,0 +1,309 @@
+"""The templates pane in a harness app that composes only it and records what it posts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.content import Content
+from textual.message import Message
+from textual.notifications import SeverityLevel
+from textual.widgets import Input, Label, OptionList, Static, TextArea
+
+from ssm_tui.checks import Severity, validate
+from ssm_tui.library.templates import Template, printed, template, templates
+from ssm_tui.tui.messages import CopyRequest, InsertStatements, OpenInEditor
+from ssm_tui.tui.widgets import templates_pane
+from ssm_tui.tui.widgets.templates_pane import TemplatesPane
+
+PAYLOAD = "[/x] [@click=app.quit]q[/]"
+RUN_DOCUMENT = "run-document-on-instances"
+
+
+class Harness(App[None]):
+    """Only the pane; keeps the messages it posts and the notifications it raises."""
+
+    def __init__(self, pane_width: int | None = None) -> None:
+        super().__init__()
+        self.pane_width = pane_width
+        self.posted: list[Message] = []
+        self.notices: list[dict[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        pane = TemplatesPane(id="templates")
+        if self.pane_width is not None:
+            pane.styles.width = self.pane_width
+        yield pane
+
+    @property
+    def pane(self) -> TemplatesPane:
+        return self.query_one(TemplatesPane)
+
+    def on_insert_statements(self, message: InsertStatements) -> None:
+        self.posted.append(message)
+
+    def on_open_in_editor(self, message: OpenInEditor) -> None:
+        self.posted.append(message)
+
+    def on_copy_request(self, message: CopyRequest) -> None:
+        self.posted.append(message)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        self.notices.append({"message": message, "severity": severity, "markup": markup})
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+
+def _template(name: str) -> Template:
+    found = template(name)
+    assert found is not None
+    return found
+
+
+async def _select(pilot: Any, name: str) -> None:
+    """Highlight the template in the list with the keyboard and press Enter on it."""
+    names = [t.name for t in templates()]
+    pilot.app.query_one("#templates-list", OptionList).focus()
+    await pilot.press("home", *["down"] * names.index(name), "enter")
+    await pilot.pause()
+
+
+async def _retype(pilot: Any, field: Input, text: str) -> None:
+    field.focus()
+    await pilot.press("end", "ctrl+u", *text)
+    await pilot.pause()
+
+
+def _preview(app: Harness) -> str:
+    return app.query_one("#templates-preview", TextArea).text
+
+
+def _summary(app: Harness) -> str:
+    return app.query_one("#templates-summary", Static).visual.plain  # type: ignore[attr-defined]
+
+
+async def test_selecting_a_template_shows_its_parameters_with_defaults() -> None:
+    app = Harness()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(pilot, RUN_DOCUMENT)
+        chosen = _template(RUN_DOCUMENT)
+        assert app.pane.current is not None and app.pane.current.name == RUN_DOCUMENT
+        first = app.pane.parameter_input(chosen.parameters[0].name)
+        assert app.focused is first  # Enter in the list goes to the first parameter
+        for parameter in chosen.parameters:
+            field = app.pane.parameter_input(parameter.name)
+            assert field.value == parameter.default
+            assert field.display and field.visible
+        assert app.pane.values() == chosen.defaults()
+        assert json.loads(_preview(app)) == chosen.render()
+        assert _summary(app).startswith("✓") and "0 errors" in _summary(app)
+        # Another template's fields are not shown.
+        other = _template("delete-documents-by-prefix")
+        assert not app.pane.parameter_input("prefix", other).is_on_screen
+
+
+async def test_invalid_region_shows_the_expected_form_and_insert_posts_nothing() -> None:
+    app = Harness()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await _select(pilot, RUN_DOCUMENT)
+        region = _template(RUN_DOCUMENT).parameter("region")
+        assert region is not None
+        field = app.pane.parameter_input("region")
+        await _retype(pilot, field, "mars-1")
+        assert field.value == "mars-1"
+
+        message = app.query_one(f"#templates--{RUN_DOCUMENT}--region--message", Static)
+        shown = message.visual.plain  # type: ignore[attr-defined]
+        assert message.display
+        assert "'mars-1' is not a Region code" in shown
+        assert region.expected in shown
+        label = app.query_one(f"#templates--{RUN_DOCUMENT}--region--label", Label)
+        assert "✗" in label.visual.plain  # type: ignore[attr-defined]  # visible without colour
+        assert field.has_class("-invalid")
+        assert "Not rendered" in _preview(app) and "Region" in _summary(app)
+
+        # Insert from the list (i): a notification, no message, and the field to fix gets
+        # the focus; insert, append and copy from the field: the same.
+        app.pane.action_focus_list()
+        await pilot.press("i")
+        await pilot.pause()
+        assert app.focused is field
+        await pilot.press("ctrl+r", "ctrl+t", "ctrl+l")
+        await pilot.pause()
+        assert field.value == "mars-1"
+        assert app.posted == []
+        assert len(app.notices) == 4
+        for notice in app.notices:
+            assert notice["severity"] == "error"
+            assert notice["markup"] is False
+            assert "Region" in notice["message"] and "mars-1" in notice["message"]
+        assert app.is_running
+
+        # Fixing it clears the mark and the message.
+        await _retype(pilot, field, "us-east-1")
+        assert not message.display and not field.has_class("-invalid")
+        assert "✗" not in label.visual.plain  # type: ignore[attr-defined]
+
+
+async def test_custom_region_updates_the_preview_and_insert_replaces() -> None:
+    app = Harness()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(pilot, RUN_DOCUMENT)
+        field = app.pane.parameter_input("region")
+        await _retype(pilot, field, "eu-central-1")
+        assert "arn:aws:ssm:eu-central-1:111222333444:document/SSM-document-name" in _preview(app)
+        assert "us-west-2" not in _preview(app)
+
+        await pilot.press("escape", "i")
+        await pilot.pause()
+        assert len(app.posted) == 1
+        posted = app.posted[0]
+        assert isinstance(posted, InsertStatements)
+        assert posted.mode == "replace"
+        expected = _template(RUN_DOCUMENT).render({"region": "eu-central-1"})
+        assert posted.policy == expected
+        result = validate(json.dumps(posted.policy, indent=2))
+        assert not [f for f in result.findings if f.severity is Severity.ERROR]
+        assert app.notices == []
+
+
+async def test_keys_work_from_a_parameter_field_without_stealing_typed_letters() -> None:
+    app = Harness()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(pilot, "delete-documents-by-prefix")
+        prefix = app.pane.parameter_input("prefix")
+        await _retype(pilot, prefix, "Team-a-")
+        assert prefix.value == "Team-a-"  # "a" was typed, not "append"
+        assert app.posted == []
+        await pilot.press("ctrl+t")  # append, from the field
+        await pilot.pause()
+        assert [type(m) for m in app.posted] == [InsertStatements]
+        posted = app.posted[0]
+        assert isinstance(posted, InsertStatements) and posted.mode == "append"
+        resource = posted.policy["Statement"][0]["Resource"]
+        assert resource == ["arn:aws:ssm:us-west-2:123456789012:document/Team-a-*"]
+
+
+async def test_append_posts_append_mode() -> None:
+    app = Harness()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(pilot, "list-documents")
+        await pilot.press("escape", "a")
+        await pilot.pause()
+        assert len(app.posted) == 1
+        posted = app.posted[0]
+        assert isinstance(posted, InsertStatements)
+        assert posted.mode == "append"
+        assert posted.policy == _template("list-documents").render()
+        assert "list-documents" in posted.title
+
+
+async def test_printed_posts_the_verbatim_example() -> None:
+    app = Harness()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(pilot, RUN_DOCUMENT)
+        await pilot.press("escape", "p")
+        await pilot.pause()
+        assert len(app.posted) == 1
+        posted = app.posted[0]
+        assert isinstance(posted, OpenInEditor)
+        assert posted.text == printed(RUN_DOCUMENT)
+        assert posted.title == f"as printed: {RUN_DOCUMENT}"
+
+
+async def test_copy_posts_the_rendered_policy() -> None:
+    app = Harness()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select(pilot, "console-minimum")
+        await pilot.press("escape", "c")
+        await pilot.pause()
+        assert len(app.posted) == 1
+        posted = app.posted[0]
+        assert isinstance(posted, CopyRequest)
+        assert posted.policy == _template("console-minimum").render()
+
+
+async def test_every_binding_has_an_id_and_a_description() -> None:
+    bindings = [b for b in TemplatesPane.BINDINGS if not isinstance(b, tuple)]
+    assert len(bindings) == len(TemplatesPane.BINDINGS)
+    ids = {b.id for b in bindings}
+    assert {
+        "templates.insert-replace",
+        "templates.insert-append",
+        "templates.open-printed",
+        "templates.copy",
+    } <= ids
+    assert all(b.id and b.id.startswith("templates.") and b.description for b in bindings)
+    assert len(ids) == len(bindings)
+
+
+@pytest.mark.parametrize(("size", "pane_width"), [((80, 24), None), ((120, 40), 40)])
+async def test_layout_fits_small_and_narrow(size: tuple[int, int], pane_width: int | None) -> None:
+    app = Harness(pane_width)
+    async with app.run_test(size=size) as pilot:
+        await _select(pilot, RUN_DOCUMENT)
+        listing = app.query_one("#templates-list", OptionList)
+        detail = app.query_one("#templates-detail")
+        assert listing.region.height >= 3 and detail.region.height >= 8
+        assert listing.region.bottom <= detail.region.y  # the list above the detail
+        assert detail.region.bottom <= size[1]
+        field = app.focused
+        assert isinstance(field, Input) and field.region.height == 3
+        assert detail.region.contains_region(field.region)  # scrolled into view
+
+
+async def test_template_text_is_never_markup(monkeypatch: pytest.MonkeyPatch) -> None:
+    def hostile() -> list[Template]:
+        result = []
+        for original in templates():
+            parameters = [
+                p.model_copy(update={"label": PAYLOAD, "description": PAYLOAD})
+                for p in original.parameters
+            ]
+            result.append(
+                original.model_copy(
+                    update={
+                        "title": PAYLOAD,
+                        "purpose": PAYLOAD,
+                        "differs_from_printed": PAYLOAD,
+                        "parameters": parameters,
+                    }
+                )
+            )
+        return result
+
+    monkeypatch.setattr(templates_pane, "templates", hostile)
+    app = Harness()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        purpose = app.query(".templates-purpose").first(Static)
+        assert isinstance(purpose.content, Content)
+        assert purpose.visual.plain == PAYLOAD  # type: ignore[attr-defined]
+        listing = app.query_one("#templates-list", OptionList)
+        prompt = listing.get_option_at_index(0).prompt
+        assert isinstance(prompt, Content) and prompt.plain == PAYLOAD
+
+        # An invalid value (the payload itself) flows through the inline message, the preview
+        # and a notification.
+        field = app.pane.parameter_input("region")
+        field.value = PAYLOAD
+        await pilot.pause()
+        assert PAYLOAD in _preview(app)
+        await pilot.press("escape", "i")
+        await pilot.pause()
+        assert app.notices and PAYLOAD in app.notices[-1]["message"]
+
+        await pilot.click(purpose)
+        await pilot.press("down", "up")
+        await pilot.pause()
+        assert app.is_running
+        assert app.posted == []
