@@ -13,11 +13,12 @@ import json
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, TabbedContent, TabPane, TextArea
@@ -26,6 +27,7 @@ from textual.worker import get_current_worker
 from ssm_tui.checks import Finding, ValidationResult, validate
 from ssm_tui.tui.messages import CopyRequest, InsertStatements, OpenInEditor
 from ssm_tui.tui.screens import ConfirmScreen, HelpScreen, PathScreen, TooSmallScreen
+from ssm_tui.tui.terminal_safety import ControlCharacterFilter
 from ssm_tui.tui.widgets.findings_list import FindingsList
 from ssm_tui.tui.widgets.managed_pane import ManagedPane
 from ssm_tui.tui.widgets.policy_editor import PolicyEditor
@@ -68,15 +70,23 @@ class SsmTuiApp(App[None]):
         Binding("f3", "show_editor", "Editor", id="app.editor", tooltip="The policy editor"),
         Binding("f4", "focus_findings", "Findings", id="app.findings", show=False),
         Binding("f5", "format", "Format", id="editor.format", tooltip="Pretty-print the policy"),
-        Binding("f6", "minify", "Minify", id="editor.minify", show=False),
+        # TextArea keeps F6 (select line), F7 (select all) and ctrl+y (redo) for itself.
         Binding(
-            "f7,ctrl+y",
+            "f8",
             "copy_policy",
             "Copy",
             id="editor.copy",
             tooltip="Copy the editor's policy (OSC 52 and the local clipboard)",
         ),
-        Binding("f8", "toggle_copy_format", "Copy format", id="app.copy-format", show=False),
+        Binding("f9", "minify", "Minify", id="editor.minify", show=False),
+        Binding(
+            "f10",
+            "toggle_copy_format",
+            "Copy format",
+            id="app.copy-format",
+            show=False,
+            tooltip="Copy pretty or minified JSON (remembered)",
+        ),
         Binding("ctrl+s", "save", "Save", id="editor.save"),
         Binding("ctrl+o", "open", "Open", id="editor.open", show=False),
         Binding("ctrl+n", "new", "New", id="editor.new", show=False),
@@ -96,7 +106,11 @@ class SsmTuiApp(App[None]):
         self._draft_timer: Timer | None = None
         self._restore_drafts = restore_drafts
         self._initial_text = SKELETON
-        self._too_small = False
+        self._control_filter = ControlCharacterFilter()
+
+    def get_line_filters(self) -> list[LineFilter]:
+        # No control character in shown text (a file name, a policy) reaches the terminal.
+        return [*super().get_line_filters(), self._control_filter]
 
     # --- composition --------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -121,7 +135,7 @@ class SsmTuiApp(App[None]):
         for problem in self._settings_problems:
             self.notify(f"Settings: {problem}", severity="warning", markup=False)
         self._load_initial()
-        self.screen.add_class("-show-editor")
+        self.main_screen.add_class("-show-editor")
         self.editor.focus()
         self.on_resize()
 
@@ -203,6 +217,8 @@ class SsmTuiApp(App[None]):
         self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft)
 
     def validate_now(self) -> None:
+        if not self.is_running:  # a debounce timer that fired while the app shuts down
+            return
         self._validate(self.editor.text)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="validate")
@@ -231,6 +247,8 @@ class SsmTuiApp(App[None]):
     def save_draft(self) -> None:
         from ssm_tui.drafts import clear_draft, save_draft
 
+        if not self.is_running:  # as in validate_now
+            return
         try:
             if self.dirty:
                 save_draft(
@@ -475,17 +493,22 @@ class SsmTuiApp(App[None]):
         self.notify(f"Saved {target}", markup=False)
 
     # --- navigation, help, quit ---------------------------------------------------------
+    @property
+    def main_screen(self) -> Screen[Any]:
+        """The screen with the library and the editor (under any modal or notice)."""
+        return self.screen_stack[0]
+
     def action_show_library(self) -> None:
-        self.screen.remove_class("-show-editor")
-        self.screen.add_class("-show-library")
+        self.main_screen.remove_class("-show-editor")
+        self.main_screen.add_class("-show-library")
         tabs = self.query_one("#library-tabs", TabbedContent)
         pane = tabs.active_pane
         target = next((w for w in pane.query("*") if w.focusable), None) if pane else None
         (target or tabs).focus()
 
     def action_show_editor(self) -> None:
-        self.screen.remove_class("-show-library")
-        self.screen.add_class("-show-editor")
+        self.main_screen.remove_class("-show-library")
+        self.main_screen.add_class("-show-editor")
         self.editor.focus()
 
     def action_focus_findings(self) -> None:
@@ -533,14 +556,15 @@ class SsmTuiApp(App[None]):
                     lambda action=action: self.run_action(action),
                 )
 
-    def on_resize(self) -> None:
-        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
-        if small and not self._too_small:
-            self._too_small = True
+    def on_resize(self, event: events.Resize | None = None) -> None:
+        size = event.size if event is not None else self.size
+        small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
+        showing = isinstance(self.screen, TooSmallScreen)
+        if small and not showing:
             self.push_screen(TooSmallScreen())
-        elif not small and self._too_small:
-            self._too_small = False
-            self.pop_screen()
+        elif not small:
+            while isinstance(self.screen, TooSmallScreen):
+                self.pop_screen()
 
 
 def run(path: str | None = None, *, mouse: bool = True) -> None:

@@ -1,0 +1,289 @@
+"""The app's main flows through `App.run_test()` pilots."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ssm_tui.drafts import load_draft, save_draft
+from ssm_tui.tui.app import SKELETON, SsmTuiApp
+from ssm_tui.tui.screens import ConfirmScreen, HelpScreen, TooSmallScreen
+from ssm_tui.tui.widgets.managed_pane import ManagedPane
+from ssm_tui.tui.widgets.templates_pane import TemplatesPane
+
+CASE_MISTAKE = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "Read",
+                "Effect": "Allow",
+                "Action": "ssm:getParameter",
+                "Resource": "arn:aws:ssm:us-east-1:123456789012:parameter/app/*",
+            }
+        ],
+    },
+    indent=2,
+)
+
+
+async def settle(pilot, app: SsmTuiApp, rounds: int = 40) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the findings describe the editor's current text."""
+    for _ in range(rounds):
+        await pilot.pause(0.05)
+        if app.result is not None and app.result.policy.text == app.editor.text:
+            return
+    raise AssertionError("validation did not finish")
+
+
+async def test_starts_with_a_skeleton_and_no_findings() -> None:
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert app.editor.text == SKELETON
+        assert app.findings.findings == []
+        assert app.focused is app.editor
+
+
+async def test_typing_a_misspelled_action_shows_its_finding_and_marks_the_line() -> None:
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        line = next(i for i, t in enumerate(app.editor.text.splitlines()) if "ssm:Describe" in t)
+        column = app.editor.text.splitlines()[line].index("Describe")
+        app.editor.cursor_location = (line, column)
+        await pilot.press("x")  # ssm:xDescribeInstanceInformation
+        await pilot.pause(0.4)
+        await settle(pilot, app)
+        codes = [f.code for f in app.findings.findings]
+        assert "INVALID_ACTION" in codes
+        assert app.editor.marks.get(line) == "error"
+
+
+async def test_jump_to_a_finding_and_apply_its_quick_fix_then_undo() -> None:
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.editor.load_text(CASE_MISTAKE)
+        app.validate_now()
+        await settle(pilot, app)
+        finding = next(f for f in app.findings.findings if f.code == "NON_CANONICAL_CASE")
+        app.findings.focus()
+        app.findings.highlighted = app.findings.findings.index(finding)
+        await pilot.press("enter")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if app.focused is app.editor:
+                break
+        assert app.focused is app.editor
+        assert app.editor.cursor_location == (finding.line - 1, finding.column - 1)
+        app.findings.focus()
+        await pilot.press("f")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if '"ssm:GetParameter"' in app.editor.text:
+                break
+        await settle(pilot, app)
+        assert '"ssm:GetParameter"' in app.editor.text
+        assert "NON_CANONICAL_CASE" not in [f.code for f in app.findings.findings]
+        app.editor.focus()
+        await pilot.pause()
+        await pilot.press("ctrl+z")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if '"ssm:getParameter"' in app.editor.text:
+                break
+        assert '"ssm:getParameter"' in app.editor.text
+
+
+async def test_pick_a_managed_policy_and_open_a_copy() -> None:
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = app.query_one(ManagedPane)
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if pane.policy is not None:
+                break
+        assert pane.policy is not None and pane.policy.name == "AmazonSSMFullAccess"
+        app.query_one("#managed-list").focus()
+        await pilot.press("o")
+        await settle(pilot, app)
+        assert json.loads(app.editor.text) == pane.policy.latest.document
+        assert "AmazonSSMFullAccess" in str(app.editor.border_title)
+        assert app.focused is app.editor
+
+
+async def test_render_a_template_with_parameters_and_insert_it() -> None:
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        app.query_one("#library-tabs").active = "templates-tab"
+        await pilot.pause()
+        pane = app.query_one(TemplatesPane)
+        assert pane.current is not None
+        region = next((p.name for p in pane.current.parameters if p.kind == "region"), None)
+        if region is not None:
+            field = pane.parameter_input(region)
+            field.value = "eu-central-1"
+            await pilot.pause()
+        pane.query_one("OptionList").focus()
+        await pilot.press("i")
+        await settle(pilot, app)
+        policy = json.loads(app.editor.text)
+        assert policy["Statement"]
+        if region is not None:
+            assert "eu-central-1" in app.editor.text
+        assert not [f for f in app.findings.findings if f.severity == "error"]
+        statements = len(policy["Statement"])
+        pane.query_one("OptionList").focus()
+        await pilot.press("a")
+        await settle(pilot, app)
+        assert len(json.loads(app.editor.text)["Statement"]) == 2 * statements
+
+
+async def test_copy_puts_the_policy_on_the_clipboard(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("ssm_tui.export.clipboard.local_clipboard_available", lambda: False)
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("f8")
+        await pilot.pause()
+        assert json.loads(app.clipboard) == json.loads(SKELETON)
+        assert "  " in app.clipboard  # pretty by default
+        await pilot.press("f10")  # copy format: minified
+        await pilot.press("f8")
+        await pilot.pause()
+        assert "\n" not in app.clipboard and json.loads(app.clipboard) == json.loads(SKELETON)
+
+
+async def test_copying_a_policy_with_errors_asks_first() -> None:
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.editor.load_text(CASE_MISTAKE.replace("getParameter", "Nope"))
+        app.validate_now()
+        await settle(pilot, app)
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.clipboard == ""
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert "ssm:Nope" in app.clipboard
+
+
+async def test_a_draft_is_saved_and_offered_on_the_next_start() -> None:
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        app.editor.insert("\n")
+        await pilot.pause()
+        app.save_draft()  # what the autosave timer does a few seconds after a change
+        typed = app.editor.text
+    draft = load_draft()
+    assert draft is not None and draft.text == typed != SKELETON
+    app = SsmTuiApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot, app)
+        assert app.editor.text == draft.text and app.dirty
+
+
+async def test_quit_with_unsaved_changes_asks_and_keeps_a_draft() -> None:
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        app.editor.insert(" ")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert load_draft() is not None
+
+
+async def test_open_and_save_a_file(tmp_path: Path) -> None:
+    source = tmp_path / "policy.json"
+    source.write_text(CASE_MISTAKE)
+    app = SsmTuiApp(str(source), restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert app.editor.text == CASE_MISTAKE and not app.dirty
+        await pilot.press("f5")  # format: canonical pretty text
+        await settle(pilot, app)
+        assert app.dirty
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not app.dirty
+    assert json.loads(source.read_text()) == json.loads(CASE_MISTAKE)
+    assert list(tmp_path.iterdir()) == [source] or all(
+        p == source or p.name in ("config", "state") for p in tmp_path.iterdir()
+    )
+
+
+async def test_narrow_layout_switches_between_library_and_editor() -> None:
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        assert app.query_one("#workspace").display and not app.query_one("#library").display
+        findings = app.query_one("#findings")
+        assert findings.region.height >= 5 + 2  # at least 5 rows of findings inside a border
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.query_one("#library").display and not app.query_one("#workspace").display
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.focused is app.editor
+
+
+async def test_too_small_terminal_says_so() -> None:
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(50, 15)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert not isinstance(app.screen, TooSmallScreen)
+
+
+async def test_help_lists_every_key_with_its_id() -> None:
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        ids = {row[2] for row in app.screen.rows}
+        assert {"app.help", "editor.copy", "editor.save", "app.quit"} <= ids
+        await pilot.press("escape")
+
+
+def test_every_app_binding_has_an_id() -> None:
+    from textual.binding import Binding
+
+    assert all(isinstance(b, Binding) and b.id for b in SsmTuiApp.BINDINGS)
+
+
+async def test_settings_remember_the_copy_format() -> None:
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+    assert SsmTuiApp().settings.copy_format == "minified"
+
+
+def test_save_draft_api_round_trip() -> None:
+    save_draft("{}", None, "t")
+    found = load_draft()
+    assert found is not None and found.text == "{}"
