@@ -287,3 +287,13 @@ def test_save_draft_api_round_trip() -> None:
     save_draft("{}", None, "t")
     found = load_draft()
     assert found is not None and found.text == "{}"
+
+
+async def test_no_color_hides_the_ansi_themes(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.no_color
+        assert "ansi-dark" not in app.available_themes
+        assert app.theme == "textual-dark"

@@ -126,6 +126,11 @@ class SsmTuiApp(App[None]):
         yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
+        if self.no_color:
+            # ANSI themes render black on black under NO_COLOR (TEXTUAL-NOTES.md §2.10)
+            for name in ("ansi-dark", "ansi-light"):
+                if name in self.available_themes:
+                    self.unregister_theme(name)
         try:
             self.theme = self.settings.theme
         except Exception:  # an unknown theme name in the settings
