@@ -59,3 +59,12 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present")
     return CORPUS
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own settings and drafts folders, never the user's."""
+    monkeypatch.setenv("SSM_TUI_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("SSM_TUI_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.delenv("TMUX", raising=False)
+    return tmp_path

@@ -98,11 +98,12 @@ async def test_jump_to_a_finding_and_apply_its_quick_fix_then_undo() -> None:
 async def test_pick_a_managed_policy_and_open_a_copy() -> None:
     app = SsmTuiApp(restore_drafts=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        pane = app.query_one(ManagedPane)
-        for _ in range(60):
+        for _ in range(100):
             await pilot.pause(0.05)
-            if pane.policy is not None:
+            panes = app.query(ManagedPane)
+            if panes and panes.first().policy is not None:
                 break
+        pane = app.query_one(ManagedPane)
         assert pane.policy is not None and pane.policy.name == "AmazonSSMFullAccess"
         app.query_one("#managed-list").focus()
         await pilot.press("o")
@@ -117,7 +118,10 @@ async def test_render_a_template_with_parameters_and_insert_it() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         app.query_one("#library-tabs").active = "templates-tab"
-        await pilot.pause()
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.query(TemplatesPane):
+                break
         pane = app.query_one(TemplatesPane)
         assert pane.current is not None
         region = next((p.name for p in pane.current.parameters if p.kind == "region"), None)

@@ -9,9 +9,10 @@ judgement; this module only shows it.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -24,14 +25,14 @@ from textual.timer import Timer
 from textual.widgets import Footer, TabbedContent, TabPane, TextArea
 from textual.worker import get_current_worker
 
-from ssm_tui.checks import Finding, ValidationResult, validate
 from ssm_tui.tui.messages import CopyRequest, InsertStatements, OpenInEditor
 from ssm_tui.tui.screens import ConfirmScreen, HelpScreen, PathScreen, TooSmallScreen
 from ssm_tui.tui.terminal_safety import ControlCharacterFilter
 from ssm_tui.tui.widgets.findings_list import FindingsList
-from ssm_tui.tui.widgets.managed_pane import ManagedPane
 from ssm_tui.tui.widgets.policy_editor import PolicyEditor
-from ssm_tui.tui.widgets.templates_pane import TemplatesPane
+
+if TYPE_CHECKING:
+    from ssm_tui.checks import Finding, ValidationResult
 
 SKELETON = """{
   "Version": "2012-10-17",
@@ -116,10 +117,9 @@ class SsmTuiApp(App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             with Vertical(id="library"), TabbedContent(id="library-tabs"):
-                with TabPane("Managed policies", id="managed-tab"):
-                    yield ManagedPane()
-                with TabPane("Templates", id="templates-tab"):
-                    yield TemplatesPane()
+                # the panes are mounted just after the first paint (see _mount_library)
+                yield TabPane("Managed policies", id="managed-tab")
+                yield TabPane("Templates", id="templates-tab")
             with Vertical(id="workspace"):
                 yield PolicyEditor(id="editor")
                 yield FindingsList(id="findings")
@@ -141,8 +141,23 @@ class SsmTuiApp(App[None]):
             self.notify(f"Settings: {problem}", severity="warning", markup=False)
         self._load_initial()
         self.main_screen.add_class("-show-editor")
+        # the breakpoint classes arrive with the first resize event: set them now, so the
+        # first frame already has the right layout
+        wide = self.size.width >= 100
+        self.main_screen.set_class(wide, "-wide")
+        self.main_screen.set_class(not wide, "-narrow")
         self.editor.focus()
         self.on_resize()
+        self.call_after_refresh(self._mount_library)
+
+    def _mount_library(self) -> None:
+        """Mount the library panes after the first paint: they (and the data they show)
+        are not needed to start typing, and building them is most of the start-up work."""
+        from ssm_tui.tui.widgets.managed_pane import ManagedPane
+        from ssm_tui.tui.widgets.templates_pane import TemplatesPane
+
+        self.query_one("#managed-tab", TabPane).mount(ManagedPane())
+        self.query_one("#templates-tab", TabPane).mount(TemplatesPane())
 
     def _load_initial(self) -> None:
         if self.source_path is not None:
@@ -228,6 +243,8 @@ class SsmTuiApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="validate")
     def _validate(self, text: str) -> None:
+        from ssm_tui.checks import validate
+
         result = validate(text)
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self._show_result, text, result)
@@ -235,6 +252,11 @@ class SsmTuiApp(App[None]):
     def _show_result(self, text: str, result: ValidationResult) -> None:
         if text != self.editor.text:
             return  # a newer validation is on its way
+        if self.result is None:
+            # The catalogue and the app are loaded now: move everything alive into the
+            # permanent generation, so full collections while typing stay short (they took
+            # ~100 ms over this heap, measured by bench/bench_startup.py).
+            gc.freeze()
         self.result = result
         counts = result.summary()
         summary = (

@@ -4,7 +4,7 @@ message.  Policy text in messages is shown literally (Content, never markup)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -12,8 +12,10 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ssm_tui.checks import Finding
 from ssm_tui.tui.widgets.policy_editor import SEVERITY_SYMBOLS
+
+if TYPE_CHECKING:
+    from ssm_tui.checks import Finding
 
 SEVERITY_WORDS = {
     "error": "error",
