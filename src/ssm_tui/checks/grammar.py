@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from ssm_tui.catalog import closest
 from ssm_tui.checks.base import CheckContext, Finding, Fix, Severity, quote, register
-from ssm_tui.policy.model import POLICY_ELEMENTS, STATEMENT_ELEMENTS, Statement
+from ssm_tui.policy.elements import POLICY_ELEMENTS, STATEMENT_ELEMENTS
+from ssm_tui.policy.model import Statement
 from ssm_tui.policy.source import join_pointer
 
 VERSIONS = ("2012-10-17", "2008-10-17")

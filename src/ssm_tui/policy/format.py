@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ssm_tui.policy.model import POLICY_ELEMENTS, STATEMENT_ELEMENTS
+from ssm_tui.policy.elements import POLICY_ELEMENTS, STATEMENT_ELEMENTS
 
 _POLICY_ORDER = {key: rank for rank, key in enumerate(POLICY_ELEMENTS)}
 _STATEMENT_ORDER = {

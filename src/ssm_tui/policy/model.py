@@ -15,18 +15,6 @@ from pydantic_core import core_schema
 
 from ssm_tui.policy.source import JsonNode, ParsedJson, parse_json
 
-POLICY_ELEMENTS = ("Version", "Id", "Statement")
-STATEMENT_ELEMENTS = (
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-)
 ConditionScalar = str | int | float | bool
 
 

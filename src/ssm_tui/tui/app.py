@@ -33,6 +33,7 @@ from ssm_tui.tui.widgets.policy_editor import PolicyEditor
 
 if TYPE_CHECKING:
     from ssm_tui.checks import Finding, ValidationResult
+    from ssm_tui.settings import Settings
 
 SKELETON = """{
   "Version": "2012-10-17",
@@ -96,9 +97,7 @@ class SsmTuiApp(App[None]):
 
     def __init__(self, path: str | None = None, *, restore_drafts: bool = True) -> None:
         super().__init__()
-        from ssm_tui.settings import load_settings
-
-        self.settings, self._settings_problems = load_settings()
+        self._settings: Settings | None = None  # loaded after the first paint (pydantic)
         self.source_path: Path | None = Path(path) if path else None
         self.title_of_buffer = "new policy"
         self.saved_text = ""
@@ -108,6 +107,7 @@ class SsmTuiApp(App[None]):
         self._restore_drafts = restore_drafts
         self._initial_text = SKELETON
         self._control_filter = ControlCharacterFilter()
+        self._started = False  # True once the first frame is painted
 
     def get_line_filters(self) -> list[LineFilter]:
         # No control character in shown text (a file name, a policy) reaches the terminal.
@@ -131,14 +131,9 @@ class SsmTuiApp(App[None]):
             for name in ("ansi-dark", "ansi-light"):
                 if name in self.available_themes:
                     self.unregister_theme(name)
-        try:
-            self.theme = self.settings.theme
-        except Exception:  # an unknown theme name in the settings
-            self._settings_problems.append(f"unknown theme {self.settings.theme!r}")
-        if self.settings.keymap:
-            self.set_keymap(self.settings.keymap)
-        for problem in self._settings_problems:
-            self.notify(f"Settings: {problem}", severity="warning", markup=False)
+        theme = _saved_theme()
+        if theme is not None and theme in self.available_themes:
+            self.theme = theme
         self._load_initial()
         self.main_screen.add_class("-show-editor")
         # the breakpoint classes arrive with the first resize event: set them now, so the
@@ -156,8 +151,41 @@ class SsmTuiApp(App[None]):
         from ssm_tui.tui.widgets.managed_pane import ManagedPane
         from ssm_tui.tui.widgets.templates_pane import TemplatesPane
 
+        self._started = True
+        self.validate_now()  # imports the validator in its worker thread
         self.query_one("#managed-tab", TabPane).mount(ManagedPane())
         self.query_one("#templates-tab", TabPane).mount(TemplatesPane())
+        self._apply_settings()
+        if self._restore_drafts and self.source_path is None and not self.dirty:
+            self._offer_draft()
+
+    @property
+    def settings(self) -> Settings:
+        """The user's settings, validated (loaded on first use, after the first paint)."""
+        if self._settings is None:
+            self._apply_settings()
+        assert self._settings is not None
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: Settings) -> None:
+        self._settings = value
+
+    def _apply_settings(self) -> None:
+        if self._settings is not None:
+            return
+        from ssm_tui.settings import load_settings
+
+        self._settings, problems = load_settings()
+        if self._settings.theme != self.theme:
+            if self._settings.theme in self.available_themes:
+                self.theme = self._settings.theme
+            else:
+                problems.append(f"unknown theme {self._settings.theme!r}")
+        if self._settings.keymap:
+            self.set_keymap(self._settings.keymap)
+        for problem in problems:
+            self.notify(f"Settings: {problem}", severity="warning", markup=False)
 
     def _load_initial(self) -> None:
         if self.source_path is not None:
@@ -174,8 +202,6 @@ class SsmTuiApp(App[None]):
                 self._set_buffer(text, self.source_path.name, saved=True)
                 return
         self._set_buffer(SKELETON, "new policy", saved=True)
-        if self._restore_drafts:
-            self._offer_draft()
 
     def _offer_draft(self) -> None:
         from ssm_tui.drafts import load_draft
@@ -218,7 +244,8 @@ class SsmTuiApp(App[None]):
         if saved:
             self.saved_text = text
         self._update_title()
-        self.validate_now()
+        if self._started:
+            self.validate_now()
 
     def _update_title(self) -> None:
         marker = " ●" if self.dirty else ""
@@ -437,7 +464,7 @@ class SsmTuiApp(App[None]):
             self.notify(f"Could not save the settings: {exc}", severity="warning", markup=False)
 
     def watch_theme(self, theme: str) -> None:
-        if not hasattr(self, "settings") or self.settings.theme == theme:
+        if getattr(self, "_settings", None) is None or self.settings.theme == theme:
             return
         from ssm_tui.settings import save_settings
 
@@ -592,6 +619,19 @@ class SsmTuiApp(App[None]):
         elif not small:
             while isinstance(self.screen, TooSmallScreen):
                 self.pop_screen()
+
+
+def _saved_theme() -> str | None:
+    """The theme in the settings file, read without validation so that the first frame
+    has the user's colours (the settings are validated in full just after it)."""
+    from ssm_tui.paths import config_dir
+
+    try:
+        data = json.loads((config_dir() / "settings.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    theme = data.get("theme") if isinstance(data, dict) else None
+    return theme if isinstance(theme, str) else None
 
 
 def run(path: str | None = None, *, mouse: bool = True) -> None:

@@ -1,0 +1,243 @@
+"""End to end: the real `ssm-tui` in a real pseudo-terminal, driven by keystrokes.
+
+What the Pilot tests (tests/tui/) cannot see: the console script's argument handling, the
+Linux driver, key escape sequences arriving over a tty, and the OSC 52 sequence that
+`App.copy_to_clipboard` writes to the terminal.  The screen is rendered with pyte (a
+VT100 emulator), so the assertions read the text a person would see.
+
+One scenario: open a valid policy file, misspell its action by typing, wait for the
+finding, copy (confirming, since the policy now has an error), check the OSC 52 payload,
+quit (confirming, since the buffer is unsaved) and check that the process exits.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import PARAMETERS, allow, policy
+
+pexpect = pytest.importorskip("pexpect")
+pyte = pytest.importorskip("pyte")
+
+COLUMNS, ROWS = 100, 30
+STARTUP_TIMEOUT = 20.0  # first start of a cold interpreter on a busy CI machine
+STEP_TIMEOUT = 10.0  # each later wait: validation runs 0.3 s after the last key
+OSC52 = re.compile(rb"\x1b\]52;c;([A-Za-z0-9+/=]*)(?:\x07|\x1b\\)")
+
+# The xterm sequences a terminal sends for the keys the test needs.
+FUNCTION_KEYS = {
+    "f1": "\x1bOP",
+    "f2": "\x1bOQ",
+    "f3": "\x1bOR",
+    "f4": "\x1bOS",
+    "f5": "\x1b[15~",
+    "f6": "\x1b[17~",
+    "f7": "\x1b[18~",
+    "f8": "\x1b[19~",
+    "f9": "\x1b[20~",
+    "f10": "\x1b[21~",
+    "f11": "\x1b[23~",
+    "f12": "\x1b[24~",
+}
+DOWN, END, LEFT = "\x1b[B", "\x1b[F", "\x1b[D"
+CTRL_Q = "\x11"
+
+
+def _has_pty() -> bool:
+    if sys.platform == "win32" or not hasattr(os, "openpty"):
+        return False
+    try:
+        primary, secondary = os.openpty()
+    except OSError:
+        return False
+    os.close(primary)
+    os.close(secondary)
+    return True
+
+
+pytestmark = pytest.mark.skipif(not _has_pty(), reason="no pseudo-terminal on this platform")
+
+
+def _key_sequence(key: str) -> str:
+    """The bytes a terminal sends for a Textual key name (function keys and ctrl+letter)."""
+    if key in FUNCTION_KEYS:
+        return FUNCTION_KEYS[key]
+    match = re.fullmatch(r"ctrl\+([a-z])", key)
+    if match:
+        return chr(ord(match.group(1)) - ord("a") + 1)
+    raise AssertionError(f"the test cannot type the key {key!r}; add its sequence")
+
+
+def _copy_key() -> str:
+    """The first key of the app's copy binding (id editor.copy), so that the test follows
+    a change of key instead of pressing a stale one."""
+    from textual.binding import Binding
+
+    from ssm_tui.tui.app import SsmTuiApp
+
+    for binding in SsmTuiApp.BINDINGS:
+        if isinstance(binding, Binding) and binding.id == "editor.copy":
+            return _key_sequence(binding.key.split(",")[0].strip())
+    raise AssertionError("SsmTuiApp has no binding with id 'editor.copy'")
+
+
+class Terminal:
+    """A child process in a pty, its raw output, and the screen pyte renders from it."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], cwd: Path) -> None:
+        self.screen = pyte.Screen(COLUMNS, ROWS)
+        self.stream = pyte.ByteStream(self.screen)
+        self.output = bytearray()
+        self.exited = False
+        self.child = pexpect.spawn(
+            argv[0], argv[1:], env=env, cwd=str(cwd), dimensions=(ROWS, COLUMNS)
+        )
+
+    def pump(self, seconds: float) -> None:
+        """Read whatever the child writes for `seconds` (less if it exits)."""
+        deadline = time.monotonic() + seconds
+        while not self.exited:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            try:
+                data = self.child.read_nonblocking(65536, timeout=min(left, 0.05))
+            except pexpect.TIMEOUT:
+                continue
+            except pexpect.EOF:
+                self.exited = True
+                return
+            self.output.extend(data)
+            self.stream.feed(data)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.rstrip() for line in self.screen.display)
+
+    def send(self, keys: str, settle: float = 0.05) -> None:
+        self.child.send(keys)
+        self.pump(settle)
+
+    def wait_for(self, what: str, predicate: Callable[[], bool], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if self.exited:
+                raise AssertionError(f"ssm-tui exited while waiting for {what}\n{self.dump()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {what} after {timeout:.0f} s\n{self.dump()}")
+            self.pump(0.1)
+
+    def wait_for_text(self, text: str, timeout: float = STEP_TIMEOUT) -> None:
+        self.wait_for(repr(text) + " on screen", lambda: text in self.text, timeout)
+
+    def dump(self) -> str:
+        tail = bytes(self.output[-400:])
+        return f"--- screen ---\n{self.text}\n--- last output bytes ---\n{tail!r}"
+
+    def close(self) -> None:
+        if self.child.isalive():
+            self.child.terminate(force=True)
+
+
+@pytest.fixture
+def terminal_env(tmp_path: Path) -> dict[str, str]:
+    """The child's environment: a known terminal, private settings and drafts folders, no
+    local clipboard (no display, not over SSH), and this test run's ssm_tui on the path."""
+    import ssm_tui
+
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("TEXTUAL", "SSM_TUI_"))
+        and name
+        not in {
+            "NO_COLOR",
+            "TMUX",
+            "STY",
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+            "SSH_CONNECTION",
+            "SSH_CLIENT",
+            "SSH_TTY",
+            "COLUMNS",
+            "LINES",
+        }
+    }
+    source_root = str(Path(ssm_tui.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(
+        [source_root, *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    env.update(
+        TERM="xterm-256color",
+        COLORTERM="truecolor",
+        SSM_TUI_CONFIG_DIR=str(tmp_path / "config"),
+        SSM_TUI_STATE_DIR=str(tmp_path / "state"),
+    )
+    return env
+
+
+def test_type_a_mistake_see_the_finding_copy_and_quit(
+    tmp_path: Path, terminal_env: dict[str, str]
+) -> None:
+    text = policy(allow("ssm:GetParameter", PARAMETERS)) + "\n"
+    path = tmp_path / "policy.json"
+    path.write_text(text, encoding="utf-8")
+    action_row = next(i for i, line in enumerate(text.splitlines()) if '"Action"' in line)
+    copy_key = _copy_key()
+
+    term = Terminal(
+        [sys.executable, "-m", "ssm_tui", str(path), "--no-mouse"], terminal_env, tmp_path
+    )
+    try:
+        # The file is open and checked (the findings title shows a summary), with no finding.
+        term.wait_for_text('"ssm:GetParameter"', STARTUP_TIMEOUT)
+        term.wait_for_text("Findings ·")
+        assert "INVALID_ACTION" not in term.text
+
+        # Misspell the action: the cursor starts at the top left of the editor.
+        for _ in range(action_row):
+            term.send(DOWN)
+        term.send(END)
+        term.send(LEFT + LEFT)  # before the closing quote and the comma
+        term.send("x")
+        term.wait_for_text('"ssm:GetParameterx"')
+        term.wait_for_text("INVALID_ACTION")
+
+        # Copy: the policy has an error, so the app asks first.
+        term.send(copy_key)
+        term.wait_for_text("Copy (y)")  # the confirm button
+        before_copy = len(term.output)
+        term.send("y")
+        term.wait_for(
+            "an OSC 52 sequence in the output",
+            lambda: OSC52.search(term.output, before_copy) is not None,
+            STEP_TIMEOUT,
+        )
+        match = OSC52.search(term.output, before_copy)
+        assert match is not None
+        copied = base64.b64decode(match.group(1), validate=True).decode("utf-8")
+        assert "ssm:GetParameterx" in copied
+        assert json.loads(copied) == json.loads(text.replace("GetParameter", "GetParameterx"))
+        term.wait_for_text("Copied")
+
+        # Quit: the buffer is unsaved, so the app asks; the draft is kept.
+        term.send(CTRL_Q)
+        term.wait_for_text("Quit?")
+        term.send("y")
+        term.wait_for("the process to exit", lambda: term.exited, STEP_TIMEOUT)
+        term.child.wait()
+        assert term.child.exitstatus == 0, term.dump()
+        draft = json.loads((tmp_path / "state" / "drafts" / "current.json").read_text())
+        assert "ssm:GetParameterx" in draft["text"]
+        assert path.read_text(encoding="utf-8") == text  # quitting does not save the file
+    finally:
+        term.close()
