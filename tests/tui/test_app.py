@@ -301,3 +301,31 @@ async def test_no_color_hides_the_ansi_themes(monkeypatch) -> None:  # type: ign
         assert app.no_color
         assert "ansi-dark" not in app.available_themes
         assert app.theme == "textual-dark"
+
+
+async def test_the_command_palette_lists_app_and_pane_commands() -> None:
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.query(ManagedPane) and app.query(TemplatesPane):
+                break
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert any(t.startswith("Copy (f8)") for t in titles)
+        assert any(t.startswith("Managed policy:") for t in titles)
+        assert any(t.startswith("Template:") for t in titles)
+
+
+async def test_a_failing_validation_is_a_notification_not_a_crash(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("[/x] boom")
+
+    monkeypatch.setattr("ssm_tui.checks.validate", broken)
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if app._notifications:
+                break
+        assert app.is_running
+        assert any("[/x] boom" in str(n.message) for n in app._notifications)

@@ -23,7 +23,7 @@ from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, TabbedContent, TabPane, TextArea
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from ssm_tui.tui.messages import CopyRequest, InsertStatements, OpenInEditor
 from ssm_tui.tui.screens import ConfirmScreen, HelpScreen, PathScreen, TooSmallScreen
@@ -600,15 +600,44 @@ class SsmTuiApp(App[None]):
         )
 
     def get_system_commands(self, screen: Screen[Any]) -> Any:
+        """Every command of the app and of the panes (with its key) for ctrl+p."""
         yield from super().get_system_commands(screen)
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and binding.id and binding.description:
                 action = binding.action
                 yield SystemCommand(
-                    binding.description,
+                    f"{binding.description} ({binding.key})",
                     binding.tooltip or binding.description,
                     lambda action=action: self.run_action(action),
                 )
+        from ssm_tui.tui.widgets.managed_pane import ManagedPane
+        from ssm_tui.tui.widgets.templates_pane import TemplatesPane
+
+        for pane_type, prefix in ((ManagedPane, "Managed policy"), (TemplatesPane, "Template")):
+            panes = self.query(pane_type)
+            if not panes:
+                continue
+            pane = panes.first()
+            for binding in pane_type.BINDINGS:
+                if not isinstance(binding, Binding) or not binding.id or not binding.description:
+                    continue
+                action = binding.action
+                yield SystemCommand(
+                    f"{prefix}: {binding.description} ({binding.key})",
+                    binding.tooltip or binding.description,
+                    lambda pane=pane, action=action: pane.run_action(action),
+                )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failure inside a worker becomes a notification, never a crash."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(
+                f"{event.worker.name or 'A background task'} failed: "
+                f"{type(error).__name__}: {error}",
+                severity="error",
+                markup=False,
+            )
 
     def on_resize(self, event: events.Resize | None = None) -> None:
         size = event.size if event is not None else self.size
