@@ -286,9 +286,13 @@ class SsmTuiApp(App[None]):
             gc.freeze()
         self.result = result
         counts = result.summary()
+
+        def count(number: int, word: str) -> str:
+            return f"{number} {word}" if number == 1 else f"{number} {word}s"
+
         summary = (
-            f"{counts['error']} errors, {counts['security_warning']} security, "
-            f"{counts['warning']} warnings, {counts['suggestion']} hints · "
+            f"{count(counts['error'], 'error')}, {counts['security_warning']} security, "
+            f"{count(counts['warning'], 'warning')}, {count(counts['suggestion'], 'hint')} · "
             f"{result.size:,}/{result.size_limit:,} chars"
         )
         self.findings.show(result.findings, summary)
@@ -570,6 +574,7 @@ class SsmTuiApp(App[None]):
         self.findings.focus()
 
     def action_help(self) -> None:
+        remapped = self.settings.keymap
         rows = []
         seen = set()
         for node in (self, self.screen, *self.screen.walk_children()):
@@ -577,7 +582,8 @@ class SsmTuiApp(App[None]):
                 if not isinstance(binding, Binding) or binding.id is None or binding.id in seen:
                     continue
                 seen.add(binding.id)
-                rows.append((binding.key, binding.description or binding.action, binding.id))
+                key = remapped.get(binding.id, binding.key)
+                rows.append((key, binding.description or binding.action, binding.id))
         self.push_screen(HelpScreen(rows))
 
     def action_quit_app(self) -> None:
