@@ -105,7 +105,6 @@ class SsmTuiApp(App[None]):
         self._validate_timer: Timer | None = None
         self._draft_timer: Timer | None = None
         self._restore_drafts = restore_drafts
-        self._initial_text = SKELETON
         self._control_filter = ControlCharacterFilter()
         self._started = False  # True once the first frame is painted
 
