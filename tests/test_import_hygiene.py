@@ -26,6 +26,10 @@ CORE_MODULES = (
     "ssm_tui.library.templates",
     "ssm_tui.permissions",
     "ssm_tui.cli_library",
+    "ssm_tui.simulate",
+    "ssm_tui.cli_simulate",
+    "ssm_tui.export.formats",
+    "ssm_tui.cli_export",
     "ssm_tui.cli",
 )
 

@@ -287,13 +287,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --account-details, check the AWS managed policies in the file too",
     )
     check.set_defaults(handler=run_check)
+    from ssm_tui.cli_export import add_export_command
     from ssm_tui.cli_library import add_library_commands
+    from ssm_tui.cli_simulate import add_simulate_command
 
     add_library_commands(commands)
+    add_simulate_command(commands)
+    add_export_command(commands)
     return parser
 
 
-COMMANDS = ("check", "managed", "templates", "permissions", "diff")
+COMMANDS = ("check", "managed", "templates", "permissions", "diff", "simulate", "export")
 
 
 def _tui_request(argv: list[str]) -> tuple[bool, str | None, bool] | None:

@@ -1,2 +1,2 @@
-"""Getting policies out: files written atomically (and, later, output formats and the
-clipboard)."""
+"""Getting policies out: files written atomically, output formats (JSON, AWS CLI, Terraform,
+CloudFormation) and the clipboard."""

@@ -1,0 +1,82 @@
+"""CLI face of the simulator: `simulate PATH... --action A [--resource ARN] [--context K=V]`.
+
+Exit status: 0 when the request is allowed, 1 when it is denied (explicitly or
+implicitly), 2 for a usage error (unreadable file, not a policy, malformed --context).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any, TextIO
+
+EXIT_ALLOWED, EXIT_DENIED, EXIT_USAGE = 0, 1, 2
+PROG = "ssm-tui simulate"
+
+
+def parse_context(pairs: list[str] | None) -> dict[str, list[str]]:
+    """`KEY=VALUE` pairs to a context; a key given again adds a value.  ValueError when a
+    pair has no `=` or an empty key."""
+    context: dict[str, list[str]] = {}
+    for pair in pairs or ():
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ValueError(f"--context must be KEY=VALUE, not {pair!r}")
+        context.setdefault(key, []).append(value)
+    return context
+
+
+def run_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from pydantic import ValidationError
+
+    from ssm_tui.cli import UsageError, read_source
+    from ssm_tui.simulate import PolicyError, Request, simulate
+
+    try:
+        sources = [read_source(path) for path in args.paths]
+        context = parse_context(args.context)
+    except (UsageError, ValueError) as exc:
+        print(f"{PROG}: {exc}", file=err)
+        return EXIT_USAGE
+    try:
+        request = Request(action=args.action, resource=args.resource, context=context)
+    except ValidationError as exc:
+        message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        print(f"{PROG}: {message}", file=err)
+        return EXIT_USAGE
+    try:
+        decision = simulate([source.text for source in sources], request)
+    except PolicyError as exc:
+        print(f"{PROG}: {sources[exc.index].name}: {exc.reason}", file=err)
+        return EXIT_USAGE
+    if args.format == "json":
+        payload = decision.to_json()
+        payload["policies"] = [source.name for source in sources]
+        json.dump(payload, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        out.write(decision.summary() + "\n")
+    return EXIT_ALLOWED if decision.allowed else EXIT_DENIED
+
+
+def add_simulate_command(commands: Any) -> None:
+    """Add `simulate` to the top-level subparsers."""
+    parser = commands.add_parser(
+        "simulate",
+        help="would these identity policies allow a request? (offline)",
+        description="Evaluate one request against identity policies with IAM's logic: an "
+        "explicit Deny wins, then an Allow, else implicit deny.  Exit 0 allowed, 1 denied, "
+        "2 bad input.",
+    )
+    parser.add_argument("paths", metavar="PATH", nargs="+", help="policy file, or - for stdin")
+    parser.add_argument("--action", required=True, help="the action, e.g. ssm:SendCommand")
+    parser.add_argument("--resource", default="*", help='the resource ARN (default "*")')
+    parser.add_argument(
+        "--context",
+        action="append",
+        metavar="KEY=VALUE",
+        help="a request context value (repeat a key for several values)",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.set_defaults(handler=run_simulate)

@@ -1,0 +1,526 @@
+"""An offline simulator: does a set of identity policies allow one request?
+
+Follows IAM's evaluation logic for identity policies (IAM-REFERENCE.md section 3): an
+explicit Deny wins, then an Allow, else the request is implicitly denied.  A statement
+applies when its action, its resource and every one of its conditions match the request.
+Core module: no screen code.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ssm_tui.catalog import glob_regex
+from ssm_tui.policy.arn import VARIABLE, arn_like, split_arn
+from ssm_tui.policy.model import ConditionEntry, ConditionScalar, ParsedPolicy, Statement
+from ssm_tui.policy.model import parse_policy as _parse_policy
+
+DecisionKind = Literal["allowed", "explicit_deny", "implicit_deny"]
+PolicyInput = str | Mapping[str, Any]
+
+# `${key}` or `${key, 'default'}` (the contents of a VARIABLE match).
+_VARIABLE_BODY = re.compile(r"\s*([^,\s]+)\s*(?:,\s*'([^']*)'\s*)?")
+_SPECIAL_VARIABLES = {"*": "*", "?": "?", "$": "$"}
+
+
+class PolicyError(ValueError):
+    """A policy that cannot be evaluated (not JSON, not an object, no Statement)."""
+
+    def __init__(self, index: int, message: str) -> None:
+        super().__init__(f"policy {index + 1}: {message}")
+        self.index = index
+        self.reason = message
+
+
+class Request(BaseModel):
+    """One request: an action, the resource it acts on and the request context."""
+
+    model_config = ConfigDict(frozen=True)
+
+    action: str
+    resource: str = "*"
+    context: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("action")
+    @classmethod
+    def _check_action(cls, value: str) -> str:
+        service, sep, name = value.partition(":")
+        if not sep or not service or not name or any(c in value for c in "*? "):
+            raise ValueError(f"action must look like service:Name, not {value!r}")
+        return value
+
+    @field_validator("resource")
+    @classmethod
+    def _check_resource(cls, value: str) -> str:
+        if value != "*" and (len(split_arn(value)) != 6 or not value.startswith("arn:")):
+            raise ValueError(f'resource must be "*" or an ARN, not {value!r}')
+        return value
+
+    def values(self, key: str) -> list[str] | None:
+        """The request's values for a condition key (case-insensitive), None when absent."""
+        return self._lowered.get(key.lower())
+
+    @property
+    def _lowered(self) -> dict[str, list[str]]:
+        lowered: dict[str, list[str]] = {}
+        for key, values in self.context.items():
+            lowered.setdefault(key.lower(), []).extend(values)
+        return lowered
+
+
+class StatementRef(BaseModel):
+    """Where a statement sits: which policy, which statement, and its span in the text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    policy: int
+    statement: int
+    sid: str | None
+    effect: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @property
+    def label(self) -> str:
+        sid = f" ({self.sid})" if self.sid else ""
+        return (
+            f"policy {self.policy + 1} statement {self.statement + 1}{sid} "
+            f"[{self.effect}] at line {self.line}, column {self.column}"
+        )
+
+
+class Nearest(BaseModel):
+    """The Allow statement that came closest to allowing an implicitly denied request."""
+
+    model_config = ConfigDict(frozen=True)
+
+    statement: StatementRef
+    why: str  # "action", "resource" or "condition <operator> <key>"
+
+
+class Decision(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    action: str
+    resource: str
+    decision: DecisionKind
+    deciding: tuple[StatementRef, ...] = ()
+    missing_context_keys: tuple[str, ...] = ()
+    nearest: Nearest | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision == "allowed"
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def summary(self) -> str:
+        """A few lines of text for a terminal."""
+        lines = [f"{self.action} on {self.resource}: {self.decision.replace('_', ' ')}"]
+        verb = "allowed by" if self.decision == "allowed" else "denied by"
+        lines.extend(f"  {verb} {ref.label}" for ref in self.deciding)
+        if self.decision == "implicit_deny":
+            if self.nearest is None:
+                lines.append("  no Allow statement in the policies")
+            else:
+                lines.append(
+                    f"  nearest: {self.nearest.statement.label}, "
+                    f"which does not match on {self.nearest.why}"
+                )
+        if self.missing_context_keys:
+            lines.append(f"  missing context keys: {', '.join(self.missing_context_keys)}")
+        return "\n".join(lines)
+
+
+# --- variables ------------------------------------------------------------------------------
+
+
+class _Unresolved(Exception):
+    """A policy variable with no value in the request and no default."""
+
+
+def _variable_value(body: str, request: Request) -> str:
+    if body in _SPECIAL_VARIABLES:
+        return _SPECIAL_VARIABLES[body]
+    match = _VARIABLE_BODY.fullmatch(body)
+    if match is None:
+        raise _Unresolved(body)
+    values = request.values(match.group(1))
+    if values is not None and len(values) == 1:
+        return values[0]
+    if match.group(2) is not None:
+        return match.group(2)
+    raise _Unresolved(body)
+
+
+def _glob_with_variables(pattern: str, request: Request, *, ignore_case: bool) -> re.Pattern[str]:
+    """`pattern` (IAM wildcards, policy variables) as an anchored regex; a variable's value
+    is literal text.  Raises _Unresolved for a variable without a value."""
+    parts: list[str] = []
+    pos = 0
+    for match in VARIABLE.finditer(pattern):
+        parts.append(glob_regex(pattern[pos : match.start()], ignore_case=False).pattern[:-2])
+        parts.append(re.escape(_variable_value(match.group(1), request)))
+        pos = match.end()
+    parts.append(glob_regex(pattern[pos:], ignore_case=False).pattern[:-2])
+    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
+    return re.compile("".join(parts) + r"\Z", flags)
+
+
+def _glob_match(pattern: str, value: str, request: Request) -> bool:
+    try:
+        return _glob_with_variables(pattern, request, ignore_case=False).match(value) is not None
+    except _Unresolved:
+        return False
+
+
+def _substitute(text: str, request: Request) -> str:
+    """`text` with each variable replaced by its value (raises _Unresolved)."""
+    return VARIABLE.sub(lambda m: _variable_value(m.group(1), request), text)
+
+
+def _arn_match(pattern: str, value: str, request: Request) -> bool:
+    """ArnLike with policy variables; an unresolved variable matches nothing."""
+    if "${" not in pattern:
+        return arn_like(pattern, value)
+    pattern_fields = split_arn(pattern)
+    value_fields = split_arn(value)
+    if len(pattern_fields) != 6 or len(value_fields) != 6:
+        return False
+    return all(
+        _glob_match(p, v, request) for p, v in zip(pattern_fields, value_fields, strict=True)
+    )
+
+
+# --- condition operators --------------------------------------------------------------------
+
+Compare = Callable[[str, str, Request], bool]
+
+
+def _text(value: ConditionScalar) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _string_equals(policy: str, value: str, request: Request) -> bool:
+    try:
+        return _substitute(policy, request) == value
+    except _Unresolved:
+        return False
+
+
+def _string_equals_ignore_case(policy: str, value: str, request: Request) -> bool:
+    try:
+        return _substitute(policy, request).casefold() == value.casefold()
+    except _Unresolved:
+        return False
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _date(text: str) -> float | None:
+    number = _number(text)
+    if number is not None:
+        return number
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def _ordered(parse: Callable[[str], float | None], test: Callable[[float, float], bool]) -> Compare:
+    def compare(policy: str, value: str, request: Request) -> bool:
+        left, right = parse(value), parse(policy)
+        return left is not None and right is not None and test(left, right)
+
+    return compare
+
+
+def _bool(policy: str, value: str, request: Request) -> bool:
+    return policy.strip().lower() == value.strip().lower()
+
+
+def _binary(policy: str, value: str, request: Request) -> bool:
+    try:
+        return base64.b64decode(policy, validate=True) == base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return policy == value
+
+
+def _ip(policy: str, value: str, request: Request) -> bool:
+    try:
+        network = ipaddress.ip_network(policy.strip(), strict=False)
+        address = ipaddress.ip_address(value.strip())
+    except ValueError:
+        return False
+    return address.version == network.version and address in network
+
+
+def _arn(policy: str, value: str, request: Request) -> bool:
+    return _arn_match(policy, value, request)
+
+
+def _eq(a: float, b: float) -> bool:
+    return a == b
+
+
+def _lt(a: float, b: float) -> bool:
+    return a < b
+
+
+def _le(a: float, b: float) -> bool:
+    return a <= b
+
+
+def _gt(a: float, b: float) -> bool:
+    return a > b
+
+
+def _ge(a: float, b: float) -> bool:
+    return a >= b
+
+
+@dataclass(frozen=True, slots=True)
+class _Operator:
+    compare: Compare
+    negated: bool
+
+
+def _operators() -> dict[str, _Operator]:
+    table: dict[str, _Operator] = {
+        "stringequals": _Operator(_string_equals, False),
+        "stringnotequals": _Operator(_string_equals, True),
+        "stringequalsignorecase": _Operator(_string_equals_ignore_case, False),
+        "stringnotequalsignorecase": _Operator(_string_equals_ignore_case, True),
+        "stringlike": _Operator(_glob_match, False),
+        "stringnotlike": _Operator(_glob_match, True),
+        "bool": _Operator(_bool, False),
+        "binaryequals": _Operator(_binary, False),
+        "ipaddress": _Operator(_ip, False),
+        "notipaddress": _Operator(_ip, True),
+        "arnequals": _Operator(_arn, False),
+        "arnlike": _Operator(_arn, False),
+        "arnnotequals": _Operator(_arn, True),
+        "arnnotlike": _Operator(_arn, True),
+    }
+    for family, parse in (("numeric", _number), ("date", _date)):
+        table[f"{family}equals"] = _Operator(_ordered(parse, _eq), False)
+        table[f"{family}notequals"] = _Operator(_ordered(parse, _eq), True)
+        table[f"{family}lessthan"] = _Operator(_ordered(parse, _lt), False)
+        table[f"{family}lessthanequals"] = _Operator(_ordered(parse, _le), False)
+        table[f"{family}greaterthan"] = _Operator(_ordered(parse, _gt), False)
+        table[f"{family}greaterthanequals"] = _Operator(_ordered(parse, _ge), False)
+    return table
+
+
+OPERATORS = _operators()
+
+
+def _condition_true(entry: ConditionEntry, request: Request) -> bool:
+    """One key of one operator: is it true for the request?  An unknown operator is false."""
+    name = entry.operator
+    lowered = name.lower()
+    quantifier = ""
+    for prefix in ("forallvalues:", "foranyvalue:"):
+        if lowered.startswith(prefix):
+            quantifier, lowered = prefix, lowered[len(prefix) :]
+    if_exists = lowered.endswith("ifexists") and lowered != "ifexists"
+    if if_exists:
+        lowered = lowered[: -len("ifexists")]
+    values = request.values(entry.key) or []
+    policy_values = [_text(v.value) for v in entry.values]
+    if lowered == "null":
+        if quantifier or if_exists:
+            return False
+        absent = not values
+        return any(p.strip().lower() == ("true" if absent else "false") for p in policy_values)
+    operator = OPERATORS.get(lowered)
+    if operator is None:
+        return False
+    if not values:
+        if quantifier == "forallvalues:":
+            return True
+        if quantifier == "foranyvalue:":
+            return False
+        return if_exists or operator.negated
+
+    def value_ok(value: str) -> bool:
+        matched = any(operator.compare(p, value, request) for p in policy_values)
+        return not matched if operator.negated else matched
+
+    if quantifier == "forallvalues:":
+        return all(value_ok(v) for v in values)
+    if quantifier == "foranyvalue:":
+        return any(value_ok(v) for v in values)
+    return all(value_ok(v) for v in values) if operator.negated else any(map(value_ok, values))
+
+
+# --- statements -----------------------------------------------------------------------------
+
+
+def _action_matches(pattern: str, action: str) -> bool:
+    return glob_regex(pattern, ignore_case=True).match(action) is not None
+
+
+def _resource_matches(entry: str, resource: str, request: Request) -> bool:
+    if entry == "*":
+        return True
+    return _arn_match(entry, resource, request)
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """How far a statement got: stage 0 action, 1 resource, 2 conditions, 3 all matched."""
+
+    stage: int
+    conditions_true: int = 0
+    failed: str | None = None
+
+    @property
+    def matched(self) -> bool:
+        return self.stage == 3
+
+    @property
+    def why(self) -> str:
+        return {0: "action", 1: "resource"}.get(self.stage, self.failed or "condition")
+
+
+def _usable(statement: Statement) -> bool:
+    if statement.effect is None or statement.effect.value not in ("Allow", "Deny"):
+        return False
+    return (statement.action is None) != (statement.not_action is None) and (
+        statement.resource is None
+    ) != (statement.not_resource is None)
+
+
+def _evaluate(statement: Statement, request: Request) -> _Outcome:
+    if statement.action is not None:
+        action_ok = any(_action_matches(a.value, request.action) for a in statement.action)
+    else:
+        action_ok = not any(
+            _action_matches(a.value, request.action) for a in statement.not_action or ()
+        )
+    if not action_ok:
+        return _Outcome(0)
+    if statement.resource is not None:
+        resource_ok = any(
+            _resource_matches(r.value, request.resource, request) for r in statement.resource
+        )
+    else:
+        resource_ok = not any(
+            _resource_matches(r.value, request.resource, request)
+            for r in statement.not_resource or ()
+        )
+    if not resource_ok:
+        return _Outcome(1)
+    passed, failed = 0, None
+    for entry in statement.condition or ():
+        if _condition_true(entry, request):
+            passed += 1
+        elif failed is None:
+            failed = f"condition {entry.operator} {entry.key}"
+    return _Outcome(2 if failed else 3, passed, failed)
+
+
+def _parse(index: int, policy: PolicyInput) -> ParsedPolicy:
+    if isinstance(policy, str):
+        text = policy
+    else:
+        try:
+            text = json.dumps(policy, allow_nan=False)
+        except (TypeError, ValueError) as error:
+            raise PolicyError(index, f"not a JSON value: {error}") from None
+    parsed = _parse_policy(text)
+    if parsed.json.syntax_error is not None:
+        raise PolicyError(index, f"not valid JSON: {parsed.json.syntax_error.message}")
+    if parsed.document is None:
+        raise PolicyError(index, "not a JSON object")
+    if "Statement" not in parsed.document.elements:
+        raise PolicyError(index, "the policy has no Statement")
+    return parsed
+
+
+def _ref(index: int, parsed: ParsedPolicy, statement: Statement) -> StatementRef:
+    span = parsed.json.source_map.span(statement.pointer)
+    return StatementRef(
+        policy=index,
+        statement=statement.index,
+        sid=statement.sid.value if statement.sid is not None else None,
+        effect=statement.effect.value if statement.effect is not None else "",
+        line=span.line if span else 1,
+        column=span.column if span else 1,
+        end_line=span.end_line if span else 1,
+        end_column=span.end_column if span else 1,
+    )
+
+
+def simulate(policies: Sequence[PolicyInput], request: Request) -> Decision:
+    """Evaluate `request` against identity policies (text or JSON values).
+
+    Raises PolicyError for a policy that cannot be read as a policy at all; statements
+    that are malformed (no Effect, both Action and NotAction...) never match."""
+    parsed = [_parse(index, policy) for index, policy in enumerate(policies)]
+    allows: list[StatementRef] = []
+    denies: list[StatementRef] = []
+    nearest: tuple[tuple[int, int], Nearest] | None = None
+    used_keys: dict[str, str] = {}
+    for index, policy in enumerate(parsed):
+        assert policy.document is not None
+        for statement in policy.document.statements:
+            for entry in statement.condition or ():
+                used_keys.setdefault(entry.key.lower(), entry.key)
+            if not _usable(statement):
+                continue
+            outcome = _evaluate(statement, request)
+            if outcome.matched:
+                (allows if statement.is_allow else denies).append(_ref(index, policy, statement))
+            elif statement.is_allow:
+                score = (outcome.stage, outcome.conditions_true)
+                if nearest is None or score > nearest[0]:
+                    nearest = (
+                        score,
+                        Nearest(statement=_ref(index, policy, statement), why=outcome.why),
+                    )
+    missing = tuple(
+        sorted(
+            (key for lowered, key in used_keys.items() if request.values(lowered) is None),
+            key=str.lower,
+        )
+    )
+    common = {"action": request.action, "resource": request.resource}
+    if denies:
+        return Decision(
+            **common, decision="explicit_deny", deciding=tuple(denies), missing_context_keys=missing
+        )
+    if allows:
+        return Decision(
+            **common, decision="allowed", deciding=tuple(allows), missing_context_keys=missing
+        )
+    return Decision(
+        **common,
+        decision="implicit_deny",
+        missing_context_keys=missing,
+        nearest=nearest[1] if nearest else None,
+    )
