@@ -25,7 +25,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, TabbedContent, TabPane, TextArea
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ssm_tui.tui.messages import CopyRequest, InsertStatements, OpenInEditor
+from ssm_tui.tui.messages import CopyRequest, ExportRequest, InsertStatements, OpenInEditor
 from ssm_tui.tui.screens import ConfirmScreen, HelpScreen, PathScreen, TooSmallScreen
 from ssm_tui.tui.terminal_safety import ControlCharacterFilter
 from ssm_tui.tui.widgets.findings_list import FindingsList
@@ -72,7 +72,8 @@ class SsmTuiApp(App[None]):
         Binding("f3", "show_editor", "Editor", id="app.editor", tooltip="The policy editor"),
         Binding("f4", "focus_findings", "Findings", id="app.findings", show=False),
         Binding("f5", "format", "Format", id="editor.format", tooltip="Pretty-print the policy"),
-        # TextArea keeps F6 (select line), F7 (select all) and ctrl+y (redo) for itself.
+        # TextArea keeps F6 (select line), F7 (select all), ctrl+y (redo), ctrl+a/e (line
+        # start/end), ctrl+k/u/w/d (deletions) and ctrl+x/c/v/z for itself.
         Binding(
             "f8",
             "copy_policy",
@@ -88,6 +89,14 @@ class SsmTuiApp(App[None]):
             id="app.copy-format",
             show=False,
             tooltip="Copy pretty or minified JSON (remembered)",
+        ),
+        Binding(
+            "ctrl+t",
+            "export",
+            "Export",
+            id="editor.export",
+            show=False,
+            tooltip="Export the policy as JSON, an AWS CLI command, Terraform or CloudFormation",
         ),
         Binding("ctrl+s", "save", "Save", id="editor.save"),
         Binding("ctrl+o", "open", "Open", id="editor.open", show=False),
@@ -400,6 +409,50 @@ class SsmTuiApp(App[None]):
         from ssm_tui.export.clipboard import policy_text
 
         self._copy(policy_text(message.policy, self.settings.copy_format), message.title)
+
+    # --- export -------------------------------------------------------------------------
+    def action_export(self) -> None:
+        try:
+            policy = json.loads(self.editor.text)
+        except ValueError:
+            self.notify(
+                "Fix the JSON syntax error first (see Findings).", severity="warning", markup=False
+            )
+            return
+        self.post_message(ExportRequest(policy, self.title_of_buffer))
+
+    @on(ExportRequest)
+    def _export_request(self, message: ExportRequest) -> None:
+        from ssm_tui.tui.export_screen import ExportChoice, ExportScreen
+
+        def chosen(choice: ExportChoice | None) -> None:
+            if choice is None:
+                return
+            what, text, fmt = choice
+            if what == "copy":
+                self._copy(text, f"{message.title} ({fmt})")
+                return
+
+            def save(path: str | None) -> None:
+                from ssm_tui.export.files import write_atomic
+
+                if not path:
+                    return
+                target = Path(path).expanduser()
+                try:
+                    write_atomic(target, text)
+                except OSError as exc:
+                    self.notify(
+                        f"Could not save {target}: {exc.strerror or exc}",
+                        severity="error",
+                        markup=False,
+                    )
+                else:
+                    self.notify(f"Saved {fmt} export to {target}", markup=False)
+
+            self.push_screen(PathScreen(f"Save the {fmt} export as"), save)
+
+        self.push_screen(ExportScreen(message.policy, message.title), chosen)
 
     # --- copy ---------------------------------------------------------------------------
     def action_copy_policy(self) -> None:

@@ -31,3 +31,11 @@ class CopyRequest(Message):
 
     policy: Any
     title: str
+
+
+@dataclass
+class ExportRequest(Message):
+    """Export this policy (a JSON value) in a format the user picks (copy or save)."""
+
+    policy: Any
+    title: str

@@ -24,7 +24,7 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from ssm_tui.tui.messages import CopyRequest, OpenInEditor
+from ssm_tui.tui.messages import CopyRequest, ExportRequest, OpenInEditor
 
 if TYPE_CHECKING:
     from ssm_tui.library.managed import ManagedPolicy, ManagedPolicyVersion
@@ -213,6 +213,14 @@ class ManagedPane(Vertical):
             "Copy",
             id="managed.copy",
             tooltip="Copy the shown version's document",
+        ),
+        Binding(
+            "e",
+            "export_document",
+            "Export",
+            id="managed.export",
+            tooltip="Export the shown version as JSON, an AWS CLI command, Terraform or "
+            "CloudFormation",
         ),
         Binding(
             "v",
@@ -467,6 +475,12 @@ class ManagedPane(Vertical):
         if policy is None or version is None:
             return
         self.post_message(CopyRequest(version.document, f"{policy.name} {version.version_id}"))
+
+    def action_export_document(self) -> None:
+        policy, version = self._policy, self.version
+        if policy is None or version is None:
+            return
+        self.post_message(ExportRequest(version.document, f"{policy.name} {version.version_id}"))
 
     def action_next_version(self) -> None:
         self._step_version(1)

@@ -34,7 +34,7 @@ from ssm_tui.library.templates import (
     printed,
     templates,
 )
-from ssm_tui.tui.messages import CopyRequest, InsertStatements, OpenInEditor
+from ssm_tui.tui.messages import CopyRequest, ExportRequest, InsertStatements, OpenInEditor
 
 __all__ = ["TemplatesPane"]
 
@@ -200,6 +200,13 @@ class TemplatesPane(Vertical):
             "Copy",
             tooltip="Copy this template's policy to the clipboard.",
             id="templates.copy",
+        ),
+        Binding(
+            "e",
+            "export_policy",
+            "Export",
+            tooltip="Export this template's policy as JSON, AWS CLI, Terraform or CloudFormation.",
+            id="templates.export",
         ),
         Binding(
             "escape",
@@ -446,6 +453,13 @@ class TemplatesPane(Vertical):
         if rendered is not None:
             template, policy = rendered
             self.post_message(CopyRequest(policy, f"template: {template.name}"))
+
+    def action_export_policy(self) -> None:
+        """Post ExportRequest with the current template's policy."""
+        rendered = self._render_or_notify("export")
+        if rendered is not None:
+            template, policy = rendered
+            self.post_message(ExportRequest(policy, f"template: {template.name}"))
 
     def action_open_printed(self) -> None:
         """Post OpenInEditor with the guide's example exactly as printed."""

@@ -1,0 +1,131 @@
+"""Export a policy in any format (JSON, AWS CLI, Terraform, CloudFormation): pick the
+format, see the result, then copy it or save it to a file."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar, Literal
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from ssm_tui.export.formats import FORMATS, export
+
+ExportChoice = tuple[Literal["copy", "save"], str, str]  # (what, text, format)
+
+
+def default_policy_name(title: str) -> str:
+    """A valid IAM policy name made from a buffer title ("AmazonSSMFullAccess v4")."""
+    name = re.sub(r"[^\w+=,.@-]+", "-", title).strip("-.") or "ssm-policy"
+    return name[:128]
+
+
+class ExportScreen(ModalScreen[ExportChoice | None]):
+    """Formats on the left, the exported text on the right; `c` copies, `s` saves."""
+
+    DEFAULT_CSS = """
+    ExportScreen { align: center middle; }
+    ExportScreen > Vertical {
+        width: 96%; height: 90%; border: thick $primary; background: $surface; padding: 0 1;
+    }
+    ExportScreen #export-body { height: 1fr; }
+    ExportScreen #export-formats { width: 34; height: 1fr; }
+    ExportScreen #export-preview { width: 1fr; height: 1fr; }
+    ExportScreen #export-name { width: 1fr; }
+    ExportScreen #export-problem { color: $error; height: auto; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "c,ctrl+y",
+            "choose('copy')",
+            "Copy",
+            id="export.copy",
+            tooltip="Copy the exported text (OSC 52 and the local clipboard)",
+        ),
+        Binding(
+            "s,ctrl+s",
+            "choose('save')",
+            "Save",
+            id="export.save",
+            tooltip="Save the exported text to a file",
+        ),
+        Binding("escape", "cancel", "Close", id="export.close"),
+    ]
+
+    def __init__(self, policy: Any, title: str) -> None:
+        super().__init__()
+        self.policy = policy
+        self.title_text = title
+        self.format_names = list(FORMATS)
+        self.text = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Content.assemble(("Export ", "bold"), self.title_text))
+            with Horizontal(id="export-name-row"):
+                yield Label(Content("Policy name: "))
+                yield Input(
+                    value=default_policy_name(self.title_text), id="export-name", compact=True
+                )
+            yield Static(Content(""), id="export-problem")
+            with Horizontal(id="export-body"):
+                yield OptionList(
+                    *[
+                        Option(
+                            Content.assemble((name, "bold"), "\n", (FORMATS[name], "dim")), id=name
+                        )
+                        for name in self.format_names
+                    ],
+                    id="export-formats",
+                )
+                yield TextArea(read_only=True, id="export-preview", soft_wrap=True)
+            yield Static(Content("c copy · s save to a file · escape close"))
+
+    def on_mount(self) -> None:
+        formats = self.query_one("#export-formats", OptionList)
+        formats.highlighted = 0
+        formats.focus()
+        self.render_export()
+
+    @property
+    def chosen_format(self) -> str:
+        index = self.query_one("#export-formats", OptionList).highlighted or 0
+        return self.format_names[index]
+
+    def render_export(self) -> None:
+        name = self.query_one("#export-name", Input).value.strip()
+        problem = self.query_one("#export-problem", Static)
+        try:
+            self.text = export(self.policy, self.chosen_format, name=name)
+        except ValueError as exc:
+            self.text = ""
+            problem.update(Content(f"✗ {exc}"))
+        else:
+            problem.update(Content(""))
+        preview = self.query_one("#export-preview", TextArea)
+        preview.load_text(self.text)
+        preview.language = "json" if self.chosen_format in ("json", "min") else None
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self.render_export()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.render_export()
+
+    def action_choose(self, what: Literal["copy", "save"]) -> None:
+        if not self.text:
+            self.notify(
+                "Nothing to export: fix the problem shown first.", severity="warning", markup=False
+            )
+            return
+        self.dismiss((what, self.text, self.chosen_format))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
