@@ -329,3 +329,27 @@ async def test_a_failing_validation_is_a_notification_not_a_crash(monkeypatch) -
                 break
         assert app.is_running
         assert any("[/x] boom" in str(n.message) for n in app._notifications)
+
+
+async def test_simulate_from_the_editor_and_go_to_the_deciding_statement() -> None:
+    from ssm_tui.tui.simulator_screen import SimulatorScreen
+
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SimulatorScreen)
+        action = screen.query("Input").first()
+        action.value = "ssm:DescribeInstanceInformation"
+        action.focus()
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await pilot.press("g")
+        await pilot.pause()
+        assert app.screen is app.main_screen
+        # The deciding statement is the skeleton's only one; its opening brace.
+        line = next(i for i, t in enumerate(SKELETON.splitlines()) if '"Sid"' in t) - 1
+        assert SKELETON.splitlines()[line].strip() == "{"
+        assert app.editor.cursor_location[0] == line

@@ -98,6 +98,13 @@ class SsmTuiApp(App[None]):
             show=False,
             tooltip="Export the policy as JSON, an AWS CLI command, Terraform or CloudFormation",
         ),
+        Binding(
+            "ctrl+r",
+            "simulate",
+            "Simulate",
+            id="editor.simulate",
+            tooltip="Would this policy allow a request? (action, resource, context keys)",
+        ),
         Binding("ctrl+s", "save", "Save", id="editor.save"),
         Binding("ctrl+o", "open", "Open", id="editor.open", show=False),
         Binding("ctrl+n", "new", "New", id="editor.new", show=False),
@@ -409,6 +416,21 @@ class SsmTuiApp(App[None]):
         from ssm_tui.export.clipboard import policy_text
 
         self._copy(policy_text(message.policy, self.settings.copy_format), message.title)
+
+    # --- simulate -----------------------------------------------------------------------
+    def action_simulate(self) -> None:
+        from ssm_tui.tui.simulator_screen import SimulatorScreen
+
+        def go_to(where: tuple[int, int] | None) -> None:
+            if where is None:
+                return
+            line, column = where
+            self.action_show_editor()
+            self.editor.select_line(line - 1)  # the deciding statement's first line
+            self.editor.cursor_location = (line - 1, column - 1)
+            self.editor.scroll_cursor_visible(center=True)
+
+        self.push_screen(SimulatorScreen(self.editor.text), go_to)
 
     # --- export -------------------------------------------------------------------------
     def action_export(self) -> None:
