@@ -353,3 +353,51 @@ async def test_simulate_from_the_editor_and_go_to_the_deciding_statement() -> No
         line = next(i for i, t in enumerate(SKELETON.splitlines()) if '"Sid"' in t) - 1
         assert SKELETON.splitlines()[line].strip() == "{"
         assert app.editor.cursor_location[0] == line
+
+
+async def test_build_a_statement_and_append_it_to_the_editor() -> None:
+    from textual.widgets import Input, SelectionList
+
+    from ssm_tui.tui.builder_screen import BuilderScreen
+
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BuilderScreen)
+        field = screen.query_one("#builder-search", Input)
+        field.focus()
+        await pilot.press(*"ListDocuments")
+        await pilot.pause()
+        listing = screen.query_one("#builder-actions", SelectionList)
+        listing.focus()
+        values = [str(listing.get_option_at_index(i).value) for i in range(listing.option_count)]
+        listing.highlighted = values.index("ssm:ListDocuments")
+        await pilot.press("space")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        assert app.screen is app.main_screen
+        policy = json.loads(app.editor.text)
+        assert policy["Statement"][-1] == {
+            "Effect": "Allow",
+            "Action": "ssm:ListDocuments",
+            "Resource": "*",
+        }
+        # The skeleton's statement is kept: the built one is appended.
+        assert len(policy["Statement"]) == 2
+
+
+async def test_builder_refuses_to_open_over_broken_json() -> None:
+    from ssm_tui.tui.builder_screen import BuilderScreen
+
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        app.editor.text = '{"Version": '
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert not isinstance(app.screen, BuilderScreen)
+        assert app.editor.text == '{"Version": '

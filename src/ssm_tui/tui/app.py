@@ -105,6 +105,13 @@ class SsmTuiApp(App[None]):
             id="editor.simulate",
             tooltip="Would this policy allow a request? (action, resource, context keys)",
         ),
+        Binding(
+            "ctrl+g",
+            "build_statement",
+            "Build",
+            id="editor.build",
+            tooltip="Build a statement: search actions, fill ARNs, add a condition, append it",
+        ),
         Binding("ctrl+s", "save", "Save", id="editor.save"),
         Binding("ctrl+o", "open", "Open", id="editor.open", show=False),
         Binding("ctrl+n", "new", "New", id="editor.new", show=False),
@@ -431,6 +438,28 @@ class SsmTuiApp(App[None]):
             self.editor.scroll_cursor_visible(center=True)
 
         self.push_screen(SimulatorScreen(self.editor.text), go_to)
+
+    # --- build a statement ----------------------------------------------------------------
+    def action_build_statement(self) -> None:
+        from ssm_tui.tui.builder_screen import BuilderScreen
+
+        try:
+            json.loads(self.editor.text)
+        except ValueError:
+            # Checked before the form opens, so a built statement is never refused afterwards.
+            self.notify(
+                "Fix the JSON syntax error first (see Findings): the statement is appended to it.",
+                severity="warning",
+                markup=False,
+            )
+            return
+
+        def append(statement: dict[str, Any] | None) -> None:
+            if statement is not None:
+                policy = {"Version": "2012-10-17", "Statement": [statement]}
+                self.post_message(InsertStatements(policy, "append", "the statement builder"))
+
+        self.push_screen(BuilderScreen(), append)
 
     # --- export -------------------------------------------------------------------------
     def action_export(self) -> None:

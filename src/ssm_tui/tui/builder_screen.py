@@ -1,0 +1,515 @@
+"""The statement builder: compose one IAM statement from the catalogue without typing JSON.
+
+    self.app.push_screen(BuilderScreen(), callback)   # callback gets a statement dict or None
+
+Effect, actions (fuzzy search per service, filtered by access level, multi-select), resources
+(one row of inputs per ARN template of the selected actions; `"*"` for actions without
+resource-level permissions, explained), an optional condition, and a live preview with the
+validator's one-line summary.  Every catalogue and user string is shown as `Content`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
+from textual.widgets.selection_list import Selection
+
+from ssm_tui.catalog import ACCESS_LEVELS, Action, get_catalog
+from ssm_tui.checks import Severity, validate
+from ssm_tui.policy.format import pretty
+
+DEFAULT_SERVICE = "ssm"
+ALL_LEVELS = "All"
+PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+ACCOUNT = re.compile(r"\d{12}\Z")
+# Global keys offered with every selection (the actions' own keys come first).
+GLOBAL_KEYS = (
+    "aws:SourceIp",
+    "aws:RequestedRegion",
+    "aws:SecureTransport",
+    "aws:PrincipalTag/${TagKey}",
+    "aws:PrincipalArn",
+    "aws:SourceVpce",
+    "aws:MultiFactorAuthPresent",
+    "aws:CurrentTime",
+)
+_STRING_OPS = (
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+)
+_NUMERIC_OPS = (
+    "NumericEquals",
+    "NumericNotEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+)
+_DATE_OPS = (
+    "DateEquals",
+    "DateNotEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+)
+OPERATORS: dict[str, tuple[str, ...]] = {
+    "String": _STRING_OPS,
+    "ArrayOfString": tuple(
+        f"{qualifier}:{op}"
+        for qualifier in ("ForAnyValue", "ForAllValues")
+        for op in ("StringEquals", "StringLike")
+    ),
+    "ARN": ("ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"),
+    "ArrayOfARN": ("ForAnyValue:ArnLike", "ForAllValues:ArnLike"),
+    "Bool": ("Bool",),
+    "IPAddress": ("IpAddress", "NotIpAddress"),
+    "Numeric": _NUMERIC_OPS,
+    "Date": _DATE_OPS,
+}
+
+
+def operators_for(key_type: str) -> tuple[str, ...]:
+    """Condition operators that fit a key's type (`Null` fits every key)."""
+    return (*OPERATORS.get(key_type, _STRING_OPS), "Null")
+
+
+def placeholders(template: str) -> list[str]:
+    """`arn:${Partition}:ssm:${Region}:...` to `["Partition", "Region", ...]`."""
+    return PLACEHOLDER.findall(template)
+
+
+def check_field(name: str, value: str) -> str | None:
+    """A message when `value` is not acceptable for the placeholder `name`, else None."""
+    catalog = get_catalog()
+    if value == "*":
+        return None
+    if not value:
+        return f"{name} is empty"
+    if name == "Region" and value not in catalog.regions:
+        return f"Region {value!r} is not a known AWS Region"
+    if name == "Account" and not ACCOUNT.match(value):
+        return f"Account {value!r} must be 12 digits or *"
+    if name == "Partition" and value not in catalog.partitions:
+        return f"Partition {value!r} is not a known partition"
+    return None
+
+
+class ArnRow(Horizontal):
+    """One ARN of a template: an input per placeholder."""
+
+    DEFAULT_CSS = """
+    ArnRow { height: auto; }
+    ArnRow Input { width: 1fr; }
+    """
+
+    def __init__(self, template: str) -> None:
+        super().__init__()
+        self.template = template
+
+    def compose(self) -> ComposeResult:
+        for name in placeholders(self.template):
+            field = Input(
+                value="aws" if name == "Partition" else "",
+                placeholder=name,
+                compact=True,
+                tooltip=name,
+                classes="arn-field",
+            )
+            field.placeholder_name = name  # type: ignore[attr-defined]
+            yield field
+
+    def values(self) -> list[tuple[str, str]]:
+        return [
+            (getattr(field, "placeholder_name", ""), field.value.strip())
+            for field in self.query(Input)
+        ]
+
+    def arn_and_problems(self) -> tuple[str | None, list[str]]:
+        """The ARN when every field is acceptable; messages; (None, []) while untouched."""
+        values = self.values()
+        if all(not value or name == "Partition" for name, value in values):
+            return None, []
+        problems = [m for name, value in values if (m := check_field(name, value))]
+        for field, (name, value) in zip(self.query(Input), values, strict=True):
+            field.set_class(check_field(name, value) is not None, "-invalid")
+        if problems:
+            return None, problems
+        lookup = dict(values)
+        return PLACEHOLDER.sub(lambda m: lookup.get(m.group(1), ""), self.template), []
+
+
+class ArnGroup(Vertical):
+    """An ARN template, its rows and an "add" button for another ARN of the same kind."""
+
+    DEFAULT_CSS = """
+    ArnGroup { height: auto; margin-bottom: 1; }
+    ArnGroup .arn-template { color: $text-muted; }
+    ArnGroup .arn-problems { color: $error; }
+    ArnGroup Button { min-width: 10; }
+    """
+
+    def __init__(self, template: str, users: list[str]) -> None:
+        super().__init__()
+        self.template = template
+        self.users = users
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Content.assemble(self.template, ("  for " + ", ".join(self.users), "italic")),
+            classes="arn-template",
+        )
+        yield ArnRow(self.template)
+        yield Static(Content(""), classes="arn-problems").set_styles("display: none;")
+        yield Button(Content("+ add ARN"), compact=True, classes="arn-add")
+
+    @on(Button.Pressed, ".arn-add")
+    async def add_row(self, event: Button.Pressed) -> None:
+        event.stop()
+        row = ArnRow(self.template)
+        rows = list(self.query(ArnRow))
+        await self.mount(row, after=rows[-1])
+        row.query(Input).last().focus()
+
+
+class BuilderScreen(ModalScreen[dict[str, Any] | None]):
+    """Build one statement; dismisses with the statement dict, or None when cancelled."""
+
+    DEFAULT_CSS = """
+    BuilderScreen { align: center middle; }
+    BuilderScreen > VerticalScroll {
+        width: 100%; max-width: 120; height: 100%; border: thick $primary; padding: 0 1;
+        background: $surface;
+    }
+    BuilderScreen .heading { text-style: bold; color: $accent; margin-top: 1; }
+    BuilderScreen Horizontal { height: auto; }
+    BuilderScreen #builder-effect { width: 20; }
+    BuilderScreen #builder-level { width: 30; }
+    BuilderScreen #builder-search { width: 1fr; }
+    BuilderScreen #builder-actions { height: 8; }
+    BuilderScreen #builder-resources { height: auto; }
+    BuilderScreen #builder-explain { color: $warning; }
+    BuilderScreen #builder-cond-key { width: 2fr; }
+    BuilderScreen #builder-cond-op { width: 2fr; }
+    BuilderScreen #builder-cond-tag { width: 1fr; }
+    BuilderScreen #builder-cond-values { width: 2fr; }
+    BuilderScreen #builder-preview { height: 14; }
+    BuilderScreen #builder-hint { color: $text-muted; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s,i", "insert", "Insert", id="builder.insert"),
+        Binding("escape", "cancel", "Cancel", id="builder.cancel"),
+    ]
+
+    def __init__(self, service: str = DEFAULT_SERVICE) -> None:
+        super().__init__()
+        self.service = service
+        self.selected: dict[str, Action] = {}  # in the order picked
+        self.condition_type = "String"
+        self._problems: list[str] = []
+        self._statement: dict[str, Any] = {}
+        self._has_error = False
+
+    # --- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="builder-body"):
+            yield Static(
+                Content("Statement builder  (ctrl+s or i: insert, escape: cancel)"),
+                classes="heading",
+                id="builder-title",
+            )
+            with Horizontal():
+                yield Select(
+                    [(Content("Allow"), "Allow"), (Content("Deny"), "Deny")],
+                    value="Allow",
+                    allow_blank=False,
+                    compact=True,
+                    id="builder-effect",
+                )
+                yield Select(
+                    [(Content(level), level) for level in (ALL_LEVELS, *ACCESS_LEVELS)],
+                    value=ALL_LEVELS,
+                    allow_blank=False,
+                    compact=True,
+                    id="builder-level",
+                )
+            yield Input(
+                placeholder=f"Search {self.service} actions (type ec2: for another service)",
+                compact=True,
+                id="builder-search",
+            )
+            yield SelectionList[str](compact=True, id="builder-actions")
+            yield Static(Content("Selected: none"), id="builder-selected")
+            yield Static(Content("Resources"), classes="heading")
+            yield Vertical(id="builder-resources")
+            yield Static(Content(""), id="builder-explain")
+            yield Static(Content("Condition (optional)"), classes="heading")
+            with Horizontal():
+                yield Select[str]([], prompt="key", compact=True, id="builder-cond-key")
+                yield Select[str]([], prompt="operator", compact=True, id="builder-cond-op")
+            with Horizontal():
+                yield Input(placeholder="TagKey", compact=True, id="builder-cond-tag")
+                yield Input(
+                    placeholder="values, comma-separated", compact=True, id="builder-cond-values"
+                )
+            yield Static(Content("Preview"), classes="heading")
+            yield TextArea(
+                "", language="json", read_only=True, soft_wrap=True, id="builder-preview"
+            )
+            yield Static(Content(""), id="builder-summary")
+
+    def on_mount(self) -> None:
+        self.refresh_actions()
+        self.refresh_conditions()
+        self.refresh_preview()
+        self.query_one("#builder-search", Input).focus()
+
+    # --- actions --------------------------------------------------------------------------
+    def search_terms(self) -> tuple[str, str]:
+        """(service, query) from the search text: `ec2:Run` switches to ec2."""
+        text = self.query_one("#builder-search", Input).value.strip()
+        prefix, sep, rest = text.partition(":")
+        if sep and get_catalog().has_service(prefix):
+            return prefix.lower(), rest.strip()
+        return self.service, text
+
+    def matching_actions(self) -> list[Action]:
+        service, query = self.search_terms()
+        level = self.query_one("#builder-level", Select).value
+        actions = [
+            a
+            for a in get_catalog().actions(service).values()
+            if level in (ALL_LEVELS, Select.NULL) or a.access_level == level
+        ]
+        if not query:
+            return sorted(actions, key=lambda a: a.name)
+        matcher = Matcher(query)
+        scored = [(matcher.match(a.full_name), a) for a in actions]
+        return [a for score, a in sorted(scored, key=lambda p: -p[0]) if score > 0]
+
+    def refresh_actions(self) -> None:
+        listing = self.query_one("#builder-actions", SelectionList)
+        options = [
+            Selection(
+                Content.assemble(
+                    (action.full_name, "bold"),
+                    "  ",
+                    (action.access_level, "$accent"),
+                    "  ",
+                    (action.description, "$text-muted"),
+                ),
+                action.full_name,
+                action.full_name in self.selected,
+            )
+            for action in self.matching_actions()
+        ]
+        with listing.prevent(SelectionList.SelectedChanged):
+            listing.clear_options()
+            listing.add_options(options)
+
+    @on(Input.Changed, "#builder-search")
+    def search_changed(self) -> None:
+        self.refresh_actions()
+
+    @on(Select.Changed, "#builder-level")
+    def level_changed(self) -> None:
+        self.refresh_actions()
+
+    @on(SelectionList.SelectedChanged, "#builder-actions")
+    async def selection_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        listing = event.selection_list
+        chosen = set(listing.selected)
+        catalog = get_catalog()
+        for index in range(listing.option_count):
+            name = str(listing.get_option_at_index(index).value)
+            if name in chosen and name not in self.selected:
+                action = catalog.action(name)
+                if action is not None:
+                    self.selected[name] = action
+            elif name not in chosen:
+                self.selected.pop(name, None)
+        names = ", ".join(self.selected) or "none"
+        self.query_one("#builder-selected", Static).update(Content(f"Selected: {names}"))
+        await self.refresh_resources()
+        self.refresh_conditions()
+        self.refresh_preview()
+
+    # --- resources ------------------------------------------------------------------------
+    def templates(self) -> dict[str, list[str]]:
+        """Each distinct ARN template of the selected actions, with the actions using it."""
+        found: dict[str, list[str]] = {}
+        for name, action in self.selected.items():
+            for resource_type in action.resource_types:
+                for template in resource_type.arn_templates:
+                    found.setdefault(template, []).append(name)
+        return found
+
+    def star_only(self) -> list[str]:
+        return [n for n, a in self.selected.items() if not a.supports_resource_level]
+
+    async def refresh_resources(self) -> None:
+        box = self.query_one("#builder-resources", Vertical)
+        wanted = self.templates()
+        for group in list(box.query(ArnGroup)):
+            if group.template not in wanted:
+                await group.remove()
+        present = {group.template: group for group in box.query(ArnGroup)}
+        new = [ArnGroup(t, users) for t, users in wanted.items() if t not in present]
+        for template, users in wanted.items():
+            if template in present and present[template].users != users:
+                group = present[template]
+                group.users = users
+                group.query_one(".arn-template", Static).update(
+                    Content.assemble(template, ("  for " + ", ".join(users), "italic"))
+                )
+        if new:
+            await box.mount_all(new)
+        lines = [
+            f'{name} supports no resource-level permissions: Resource must be "*"'
+            for name in self.star_only()
+        ]
+        self.query_one("#builder-explain", Static).update(Content("\n".join(lines)))
+
+    @on(Input.Changed, ".arn-field")
+    def field_changed(self) -> None:
+        self.refresh_preview()
+
+    def resources(self) -> tuple[list[str], list[str]]:
+        """(the Resource list, problems of the ARN fields)."""
+        arns: list[str] = []
+        problems: list[str] = []
+        for group in self.query(ArnGroup):
+            group_problems: list[str] = []
+            for row in group.query(ArnRow):
+                arn, row_problems = row.arn_and_problems()
+                group_problems += row_problems
+                if arn and arn not in arns:
+                    arns.append(arn)
+            shown = group.query_one(".arn-problems", Static)
+            shown.update(Content("; ".join(group_problems)))
+            shown.display = bool(group_problems)
+            problems += group_problems
+        if self.star_only() and "*" not in arns:
+            arns.append("*")
+        return arns, problems
+
+    # --- conditions -----------------------------------------------------------------------
+    def condition_keys(self) -> list[str]:
+        keys: list[str] = []
+        for action in self.selected.values():
+            keys += action.condition_keys
+            for resource_type in action.resource_types:
+                keys += resource_type.condition_keys
+        keys += GLOBAL_KEYS
+        unique: dict[str, str] = {}
+        for key in keys:
+            unique.setdefault(key.lower(), key)
+        return list(unique.values())
+
+    def refresh_conditions(self) -> None:
+        select = self.query_one("#builder-cond-key", Select)
+        current = select.value
+        keys = self.condition_keys()
+        with select.prevent(Select.Changed):
+            select.set_options([(Content(k), k) for k in keys])
+            if current in keys:
+                select.value = current
+
+    @on(Select.Changed, "#builder-cond-key")
+    def key_changed(self, event: Select.Changed) -> None:
+        key = event.value
+        record = None
+        if isinstance(key, str):
+            record = get_catalog().condition_key(key, services=tuple(self.services()))
+        self.condition_type = record.type if record else "String"
+        operator = self.query_one("#builder-cond-op", Select)
+        operators = operators_for(self.condition_type) if isinstance(key, str) else ()
+        operator.set_options([(Content(op), op) for op in operators])
+        if operators:
+            operator.value = operators[0]
+        self.refresh_preview()
+
+    @on(Select.Changed, "#builder-cond-op")
+    @on(Input.Changed, "#builder-cond-values")
+    @on(Input.Changed, "#builder-cond-tag")
+    @on(Select.Changed, "#builder-effect")
+    def condition_changed(self) -> None:
+        self.refresh_preview()
+
+    def services(self) -> list[str]:
+        return sorted({a.service for a in self.selected.values()}) or [self.service]
+
+    def condition(self) -> dict[str, Any] | None:
+        key = self.query_one("#builder-cond-key", Select).value
+        operator = self.query_one("#builder-cond-op", Select).value
+        raw = self.query_one("#builder-cond-values", Input).value
+        values = [v.strip() for v in raw.split(",") if v.strip()]
+        if not isinstance(key, str) or not isinstance(operator, str) or not values:
+            return None
+        tag = self.query_one("#builder-cond-tag", Input).value.strip()
+        if PLACEHOLDER.search(key):
+            if not tag:
+                return None
+            key = PLACEHOLDER.sub(lambda _: tag, key)
+        value: Any = values[0] if len(values) == 1 else values
+        return {operator: {key: value}}
+
+    # --- statement and preview -----------------------------------------------------------
+    def statement(self) -> dict[str, Any]:
+        actions = list(self.selected)
+        resources, self._problems = self.resources()
+        statement: dict[str, Any] = {
+            "Effect": self.query_one("#builder-effect", Select).value,
+            "Action": actions[0] if len(actions) == 1 else actions,
+        }
+        if resources:
+            statement["Resource"] = resources[0] if len(resources) == 1 else resources
+        condition = self.condition()
+        if condition:
+            statement["Condition"] = condition
+        return statement
+
+    def refresh_preview(self) -> None:
+        self._statement = self.statement()
+        text = pretty({"Version": "2012-10-17", "Statement": [self._statement]})
+        self.query_one("#builder-preview", TextArea).load_text(text)
+        result = validate(text)
+        counts = result.summary()
+        errors = [f for f in result.findings if f.severity is Severity.ERROR]
+        self._has_error = bool(errors)
+        parts = [f"{count} {severity.replace('_', ' ')}" for severity, count in counts.items()]
+        line = ", ".join(parts)
+        if self._problems:
+            line += f" | {self._problems[0]}"
+        elif errors:
+            line += f" | first error: {errors[0].message}"
+        self.query_one("#builder-summary", Static).update(Content(line))
+
+    # --- keys -----------------------------------------------------------------------------
+    def action_insert(self) -> None:
+        self.refresh_preview()
+        if not self.selected:
+            reason = "Select at least one action first."
+        elif self._problems:
+            reason = f"Fix the resource fields: {self._problems[0]}"
+        elif self._has_error:
+            reason = "The statement has errors; see the summary under the preview."
+        else:
+            self.dismiss(self._statement)
+            return
+        self.notify(reason, title="Not inserted", severity="error", markup=False)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
