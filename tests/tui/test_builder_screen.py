@@ -225,3 +225,18 @@ def test_snapshot_80x24(snap_compare: SnapCompare) -> None:
         await pilot.pause()
 
     assert snap_compare(Harness(), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_enter_in_the_search_then_space_selects_the_best_match() -> None:
+    app = Harness()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await search(pilot, "GetParameters")
+        await pilot.press("enter")
+        await pilot.pause()
+        listing = screen(pilot).query_one("#builder-actions", SelectionList)
+        assert listing.has_focus
+        await pilot.press("space")
+        await pilot.pause()
+        assert listing.selected == ["ssm:GetParameters"]
+        assert "ssm:GetParameters" in preview(pilot)

@@ -98,6 +98,7 @@ class SsmTuiApp(App[None]):
             show=False,
             tooltip="Export the policy as JSON, an AWS CLI command, Terraform or CloudFormation",
         ),
+        Binding("ctrl+s", "save", "Save", id="editor.save"),
         Binding(
             "ctrl+r",
             "simulate",
@@ -112,7 +113,6 @@ class SsmTuiApp(App[None]):
             id="editor.build",
             tooltip="Build a statement: search actions, fill ARNs, add a condition, append it",
         ),
-        Binding("ctrl+s", "save", "Save", id="editor.save"),
         Binding("ctrl+o", "open", "Open", id="editor.open", show=False),
         Binding("ctrl+n", "new", "New", id="editor.new", show=False),
         Binding("ctrl+q", "quit_app", "Quit", id="app.quit", priority=True),

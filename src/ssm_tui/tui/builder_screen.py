@@ -318,10 +318,17 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
         with listing.prevent(SelectionList.SelectedChanged):
             listing.clear_options()
             listing.add_options(options)
+        if options:
+            # Tab or Enter from the search lands on the best match, so space selects it.
+            listing.highlighted = 0
 
     @on(Input.Changed, "#builder-search")
     def search_changed(self) -> None:
         self.refresh_actions()
+
+    @on(Input.Submitted, "#builder-search")
+    def search_submitted(self) -> None:
+        self.query_one("#builder-actions", SelectionList).focus()
 
     @on(Select.Changed, "#builder-level")
     def level_changed(self) -> None:
