@@ -240,3 +240,28 @@ async def test_enter_in_the_search_then_space_selects_the_best_match() -> None:
         await pilot.pause()
         assert listing.selected == ["ssm:GetParameters"]
         assert "ssm:GetParameters" in preview(pilot)
+
+
+async def test_a_sid_is_written_first_and_checked_by_the_validator() -> None:
+    app = Harness()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pick(pilot, "ListDocuments", "ssm:ListDocuments")
+        sid = screen(pilot).query_one("#builder-sid", Input)
+        sid.focus()
+        await pilot.press(*"List docs")
+        await pilot.pause()
+        # A space is not allowed in a Sid: the validator's error shows and insert is refused.
+        summary = text(pilot, "#builder-summary")
+        assert summary.startswith("1 error") and 'Sid "List docs"' in summary
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.results == []
+        sid.value = "ListDocs"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.results == [
+            {"Sid": "ListDocs", "Effect": "Allow", "Action": "ssm:ListDocuments", "Resource": "*"}
+        ]
+        assert list(app.results[0]) == ["Sid", "Effect", "Action", "Resource"]

@@ -197,6 +197,7 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
     BuilderScreen Horizontal { height: auto; }
     BuilderScreen #builder-effect { width: 20; }
     BuilderScreen #builder-level { width: 30; }
+    BuilderScreen #builder-sid { width: 1fr; }
     BuilderScreen #builder-search { width: 1fr; }
     BuilderScreen #builder-actions { height: 8; }
     BuilderScreen #builder-resources { height: auto; }
@@ -244,6 +245,11 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
                     allow_blank=False,
                     compact=True,
                     id="builder-level",
+                )
+                yield Input(
+                    placeholder="Sid (optional)",
+                    compact=True,
+                    id="builder-sid",
                 )
             yield Input(
                 placeholder=f"Search {self.service} actions (type ec2: for another service)",
@@ -451,6 +457,7 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
     @on(Select.Changed, "#builder-cond-op")
     @on(Input.Changed, "#builder-cond-values")
     @on(Input.Changed, "#builder-cond-tag")
+    @on(Input.Changed, "#builder-sid")
     @on(Select.Changed, "#builder-effect")
     def condition_changed(self) -> None:
         self.refresh_preview()
@@ -477,7 +484,11 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
     def statement(self) -> dict[str, Any]:
         actions = list(self.selected)
         resources, self._problems = self.resources()
-        statement: dict[str, Any] = {
+        statement: dict[str, Any] = {}
+        sid = self.query_one("#builder-sid", Input).value.strip()
+        if sid:
+            statement["Sid"] = sid
+        statement |= {
             "Effect": self.query_one("#builder-effect", Select).value,
             "Action": actions[0] if len(actions) == 1 else actions,
         }
