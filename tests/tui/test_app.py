@@ -401,3 +401,29 @@ async def test_builder_refuses_to_open_over_broken_json() -> None:
         await pilot.pause()
         assert not isinstance(app.screen, BuilderScreen)
         assert app.editor.text == '{"Version": '
+
+
+async def test_the_simulator_keeps_the_last_request_between_openings() -> None:
+    from textual.widgets import Input
+
+    from ssm_tui.tui.simulator_screen import SimulatorScreen
+
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await pilot.press(*"ssm:GetParameter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.main_screen
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SimulatorScreen)
+        assert screen.query_one("#action", Input).value == "ssm:GetParameter"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.decision is not None
+        assert screen.decision.decision == "implicit_deny"

@@ -60,16 +60,17 @@ def _statement_start(text: str, sid: str) -> tuple[int, int]:
 class Harness(App[None]):
     """Pushes the simulator on mount and keeps what it was dismissed with."""
 
-    def __init__(self, policy_text: str = POLICY) -> None:
+    def __init__(self, policy_text: str = POLICY, remembered: dict[str, str] | None = None) -> None:
         super().__init__()
         self.policy_text = policy_text
+        self.remembered = remembered
         self.results: list[tuple[int, int] | None] = []
 
     def compose(self) -> ComposeResult:
         yield Static(Content("editor"))
 
     def on_mount(self) -> None:
-        self.push_screen(SimulatorScreen(self.policy_text), self.results.append)
+        self.push_screen(SimulatorScreen(self.policy_text, self.remembered), self.results.append)
 
 
 def _screen(app: App[None]) -> SimulatorScreen:
@@ -227,3 +228,19 @@ def test_snapshot_80x24(snap_compare: SnapCompare) -> None:
         await pilot.pause()
 
     assert snap_compare(Harness(), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_fields_are_filled_from_and_written_back_to_the_remembered_request() -> None:
+    remembered = {"action": "ssm:StartSession", "resource": INSTANCE, TEAM_KEY: "ops"}
+
+    app = Harness(remembered=remembered)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = _screen(app)
+        assert screen.keys == [TEAM_KEY]
+        assert screen.query_one("#action", Input).value == "ssm:StartSession"
+        assert screen.query_one("#resource", Input).value == INSTANCE
+        assert screen.query_one("#context-0", Input).value == "ops"
+        screen.query_one("#context-0", Input).value = "dev"
+        await pilot.pause()
+        assert remembered[TEAM_KEY] == "dev"

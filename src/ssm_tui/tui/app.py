@@ -130,6 +130,7 @@ class SsmTuiApp(App[None]):
         self._restore_drafts = restore_drafts
         self._control_filter = ControlCharacterFilter()
         self._started = False  # True once the first frame is painted
+        self._last_simulation: dict[str, str] = {}  # the simulator's fields, kept between openings
 
     def get_line_filters(self) -> list[LineFilter]:
         # No control character in shown text (a file name, a policy) reaches the terminal.
@@ -437,7 +438,7 @@ class SsmTuiApp(App[None]):
             self.editor.cursor_location = (line - 1, column - 1)
             self.editor.scroll_cursor_visible(center=True)
 
-        self.push_screen(SimulatorScreen(self.editor.text), go_to)
+        self.push_screen(SimulatorScreen(self.editor.text, self._last_simulation), go_to)
 
     # --- build a statement ----------------------------------------------------------------
     def action_build_statement(self) -> None:

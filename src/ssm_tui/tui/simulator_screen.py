@@ -138,9 +138,13 @@ class SimulatorScreen(ModalScreen[tuple[int, int] | None]):
         Binding("escape", "close", "Close", id="simulator.close"),
     ]
 
-    def __init__(self, policy_text: str) -> None:
+    def __init__(self, policy_text: str, remembered: dict[str, str] | None = None) -> None:
+        """`remembered` holds the last request's fields (action, resource, one per context
+        key by name); the screen fills its inputs from it and writes every change back, so
+        the caller that passes the same dict gets the request again on the next opening."""
         super().__init__()
         self.policy_text = policy_text
+        self.remembered = {} if remembered is None else remembered
         self.keys = context_keys(policy_text)
         self.decision: Decision | None = None
 
@@ -153,25 +157,41 @@ class SimulatorScreen(ModalScreen[tuple[int, int] | None]):
                 )
             )
             yield Label(Content("Action"))
-            yield Input(placeholder="service:Action", suggester=ActionSuggester(), id="action")
+            yield Input(
+                self.remembered.get("action", ""),
+                placeholder="service:Action",
+                suggester=ActionSuggester(),
+                id="action",
+            )
             yield Label(Content("Resource"))
-            yield Input(placeholder="*", id="resource")
+            yield Input(self.remembered.get("resource", ""), placeholder="*", id="resource")
             yield Static(Content(RESOURCE_HINT), id="resource-hint", classes="hint")
             if self.keys:
                 yield Label(Content("Context (comma-separated values; empty: not in the request)"))
             for index, key in enumerate(self.keys):
                 yield Label(Content(key), classes="key")
-                yield Input(placeholder="values, comma-separated", id=f"context-{index}")
+                yield Input(
+                    self.remembered.get(key, ""),
+                    placeholder="values, comma-separated",
+                    id=f"context-{index}",
+                )
             yield _Result(Content("Not simulated yet."), id="result")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#action", Input).focus()
+        action = self.query_one("#action", Input)
+        self._show_arn_formats(action.value.strip())
+        action.focus()
 
     # --- inputs -----------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "action":
+        name = event.input.id or ""
+        if name == "action":
             self._show_arn_formats(event.value.strip())
+        if name.startswith("context-"):
+            name = self.keys[int(name.removeprefix("context-"))]
+        if name:
+            self.remembered[name] = event.value
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
