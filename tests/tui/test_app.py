@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, TypeVar
+
+from textual.screen import Screen
 
 from ssm_tui.drafts import load_draft, save_draft
 from ssm_tui.tui.app import SKELETON, SsmTuiApp
 from ssm_tui.tui.screens import ConfirmScreen, HelpScreen, TooSmallScreen
 from ssm_tui.tui.widgets.managed_pane import ManagedPane
 from ssm_tui.tui.widgets.templates_pane import TemplatesPane
+
+S = TypeVar("S", bound=Screen[Any])
 
 CASE_MISTAKE = json.dumps(
     {
@@ -34,6 +39,16 @@ async def settle(pilot, app: SsmTuiApp, rounds: int = 40) -> None:  # type: igno
         if app.result is not None and app.result.policy.text == app.editor.text:
             return
     raise AssertionError("validation did not finish")
+
+
+async def open_screen(pilot, app: SsmTuiApp, key: str, kind: type[S]) -> S:  # type: ignore[no-untyped-def]
+    """Press `key` in the settled app and return the screen it opened, of type `kind`."""
+    await settle(pilot, app)
+    await pilot.press(key)
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, kind)
+    return screen
 
 
 async def test_starts_with_a_skeleton_and_no_findings() -> None:
@@ -336,11 +351,7 @@ async def test_simulate_from_the_editor_and_go_to_the_deciding_statement() -> No
 
     app = SsmTuiApp(restore_drafts=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
-        await pilot.press("ctrl+r")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SimulatorScreen)
+        screen = await open_screen(pilot, app, "ctrl+r", SimulatorScreen)
         action = screen.query("Input").first()
         action.value = "ssm:DescribeInstanceInformation"
         action.focus()
@@ -362,11 +373,7 @@ async def test_build_a_statement_and_append_it_to_the_editor() -> None:
 
     app = SsmTuiApp(restore_drafts=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
-        await pilot.press("ctrl+g")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, BuilderScreen)
+        screen = await open_screen(pilot, app, "ctrl+g", BuilderScreen)
         field = screen.query_one("#builder-search", Input)
         field.focus()
         await pilot.press(*"ListDocuments")

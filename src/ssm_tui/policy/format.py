@@ -8,23 +8,7 @@ from typing import Any
 from ssm_tui.policy.elements import POLICY_ELEMENTS, STATEMENT_ELEMENTS
 
 _POLICY_ORDER = {key: rank for rank, key in enumerate(POLICY_ELEMENTS)}
-_STATEMENT_ORDER = {
-    key: rank
-    for rank, key in enumerate(
-        (
-            "Sid",
-            "Effect",
-            "Principal",
-            "NotPrincipal",
-            "Action",
-            "NotAction",
-            "Resource",
-            "NotResource",
-            "Condition",
-        )
-    )
-}
-assert set(_STATEMENT_ORDER) == set(STATEMENT_ELEMENTS)
+_STATEMENT_ORDER = {key: rank for rank, key in enumerate(STATEMENT_ELEMENTS)}
 
 
 def _ordered(value: dict[str, Any], order: dict[str, int]) -> dict[str, Any]:
