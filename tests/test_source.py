@@ -513,3 +513,41 @@ def test_a_replaced_duplicate_leaves_no_stale_pointers() -> None:
     parsed = ok('{"a": {"b": 1}, "a": 2}')
     assert "/a/b" not in parsed.source_map
     assert span_of(parsed, "/a/b") == span_of(parsed, "/a")
+
+
+# --- numbers Python cannot hold as JSON does (issue 9) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('{"Version": ' + "9" * 5000 + "}", 12),
+        ("[-" + "1" * 4301 + "]", 1),
+        (
+            '{"Statement": {"Condition": {"NumericLessThan": {"k": ' + "7" * 5000 + "}}}}",
+            54,
+        ),
+        ("[1e400]", 1),
+        ("[-" + "9" * 400 + ".5]", 1),
+    ],
+)
+def test_numbers_too_large_are_a_syntax_problem_not_an_exception(text: str, where: int) -> None:
+    parsed = parse_json(text)
+    assert parsed.root is None
+    assert parsed.syntax_error is not None
+    assert parsed.syntax_error.offset == where
+    assert "number" in parsed.syntax_error.message
+
+
+def test_integers_at_the_digit_limit_are_read() -> None:
+    parsed = parse_json("[" + "9" * 4300 + "]")
+    assert parsed.syntax_error is None
+    assert parsed.value == [int("9" * 4300)]
+
+
+@pytest.mark.parametrize("word", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_named(word: str) -> None:
+    parsed = parse_json('{"a": [' + word + "]}")
+    assert parsed.syntax_error is not None
+    assert parsed.syntax_error.offset == 7
+    assert parsed.syntax_error.message.startswith(f"{word} is not valid JSON")

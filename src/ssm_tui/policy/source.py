@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import bisect
 import json
+import math
 import re
+import sys
 from dataclasses import dataclass
 from itertools import accumulate, count
 from json.decoder import scanstring  # type: ignore[attr-defined]
@@ -32,6 +34,7 @@ _AFTER_ITEM = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|\])")
 _PLAIN_ITEM = re.compile(r'[ \t\n\r]*"([^"\\\x00-\x1f]*)"[ \t\n\r]*([,\]])')
 _ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")  # RFC 6901: no leading zeros, ASCII digits
 _LITERALS = {"true": True, "false": False, "null": None}
+_NOT_JSON_NUMBER = "{} is not valid JSON (JSON, and so IAM, has no NaN or Infinity)"
 _KIND_NAMES = {
     "object": "an object",
     "array": "an array",
@@ -273,6 +276,32 @@ def _describe(text: str, offset: int) -> str:
     return f"the character U+{ord(char):04X}"
 
 
+def _number(match: re.Match[str], pos: int) -> int | float:
+    """The value of a number token; a _Failure for one Python cannot hold as JSON does:
+    an integer beyond the interpreter's digit limit (4,300 by default; `int()` refuses it)
+    or a number too large for a float (it would become infinity, which JSON cannot write)."""
+    integer, frac, exp = match.groups()
+    if not (frac or exp):
+        try:
+            return int(integer)
+        except ValueError:
+            digits = len(integer.lstrip("-"))
+            limit = sys.get_int_max_str_digits()
+            raise _Failure(
+                f"This number has {digits:,} digits; ssm-tui reads integers of up to "
+                f"{limit:,} digits",
+                pos,
+            ) from None
+    number = float(integer + (frac or "") + (exp or ""))
+    if math.isinf(number):
+        raise _Failure(
+            "This number is too large to read (beyond about 1.8e308, the largest a JSON "
+            "reader keeps)",
+            pos,
+        )
+    return number
+
+
 class _Parser:
     def __init__(self, text: str, source_map: SourceMap) -> None:
         self.text = text
@@ -306,11 +335,10 @@ class _Parser:
         elif char in "-0123456789":
             match = NUMBER_RE.match(text, pos)
             if match is None or match.end() == pos:
+                if text.startswith("-Infinity", pos):
+                    raise _Failure(_NOT_JSON_NUMBER.format("-Infinity"), pos)
                 raise self.fail("a number", pos)
-            integer, frac, exp = match.groups()
-            number: int | float
-            number = float(integer + (frac or "") + (exp or "")) if frac or exp else int(integer)
-            node = JsonNode("number", number, pos, match.end(), pointer)
+            node = JsonNode("number", _number(match, pos), pos, match.end(), pointer)
         else:
             for word, literal in _LITERALS.items():
                 if text.startswith(word, pos):
@@ -320,6 +348,9 @@ class _Parser:
             else:
                 if char == "'":
                     raise _Failure('Strings must use double quotes ("), not single quotes', pos)
+                for word in ("NaN", "Infinity"):
+                    if text.startswith(word, pos):
+                        raise _Failure(_NOT_JSON_NUMBER.format(word), pos)
                 raise self.fail("a value (object, array, string, number, true, false or null)", pos)
         self._values[pointer] = (node.start, node.end)
         return node
