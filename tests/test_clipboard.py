@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import stat
+import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -15,8 +19,13 @@ import pytest
 
 from ssm_tui.export import clipboard
 from ssm_tui.export.clipboard import (
+    DELIVERY_BLOCKED,
+    DELIVERY_COPIED,
+    DELIVERY_NONE,
+    DELIVERY_SENT,
     ROUTE_LOCAL,
     ROUTE_OSC52,
+    TMUX_SETTING,
     copy,
     fallback_path,
     forget_local_clipboard,
@@ -24,6 +33,7 @@ from ssm_tui.export.clipboard import (
     policy_text,
     safe_stem,
     save_fallback,
+    tmux_set_clipboard,
 )
 from ssm_tui.policy.format import minify, pretty
 
@@ -40,6 +50,7 @@ ENVIRONMENT = (
     "SSH_CLIENT",
     "SSH_TTY",
     "TERM_PROGRAM",
+    "VTE_VERSION",
     "SSM_TUI_STATE_DIR",
 )
 
@@ -168,9 +179,10 @@ def test_osc52_receives_exact_text_and_message_counts_characters() -> None:
     outcome = copy(text, osc52=terminal, local=False)
     assert terminal.calls == [text]
     assert outcome.routes == (ROUTE_OSC52,)
-    assert outcome.copied
     assert outcome.characters == 12_345
-    assert outcome.message == "Copied 12,345 characters via OSC 52 (terminal)."
+    assert outcome.message == (
+        "Sent 12,345 characters to the terminal (OSC 52); terminals do not confirm a copy."
+    )
 
 
 def test_osc52_receives_policy_text_unchanged() -> None:
@@ -181,56 +193,276 @@ def test_osc52_receives_policy_text_unchanged() -> None:
 
 
 def test_singular_character() -> None:
-    assert copy("x", osc52=Recorder(), local=False).message == (
-        "Copied 1 character via OSC 52 (terminal)."
+    assert copy("x", osc52=Recorder(), local=False).message.startswith(
+        "Sent 1 character to the terminal (OSC 52)"
     )
 
 
-def test_osc52_hint_mentions_terminal_support() -> None:
-    outcome = copy("{}", osc52=Recorder(), local=False)
+def test_no_display_no_tmux_is_sent_not_copied_and_offers_the_file() -> None:
+    # Over SSH or on a console: OSC 52 is written, nothing confirms it arrived.
+    outcome = copy("{}", osc52=Recorder())  # local=None: none detected (no display)
+    assert outcome.delivery == DELIVERY_SENT
+    assert outcome.routes == (ROUTE_OSC52,)
+    assert outcome.message == (
+        "Sent 2 characters to the terminal (OSC 52); terminals do not confirm a copy."
+    )
+    assert "Copied" not in outcome.message
+    assert not outcome.copied  # nothing confirms it
+    assert outcome.sent
+    assert outcome.offer_file
+    assert outcome.osc52_sent
+    assert outcome.blocked_by is None
     assert outcome.hint is not None
     assert "terminal support" in outcome.hint
+    assert "file" in outcome.hint
     assert "tmux" not in outcome.hint
     assert "screen" not in outcome.hint
 
 
-def test_osc52_hint_in_tmux(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TMUX", "/tmp/tmux-1000/default,1234,0")
+def test_iterm2_hint_names_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERM_PROGRAM", "iTerm.app")
     outcome = copy("{}", osc52=Recorder(), local=False)
+    assert outcome.delivery == DELIVERY_SENT  # it can be allowed: not known to be ignored
     assert outcome.hint is not None
-    assert "tmux" in outcome.hint
-    assert "set -g set-clipboard on" in outcome.hint
+    assert "Applications in terminal may access clipboard" in outcome.hint
 
 
-def test_osc52_hint_in_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_screen_drops_osc52(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    calls = fake_tmux(monkeypatch, tmp_path, "on")
     monkeypatch.setenv("STY", "1234.pts-0.host")
-    outcome = copy("{}", osc52=Recorder(), local=False)
-    assert outcome.hint is not None
-    assert "screen" in outcome.hint
-    assert "tmux" not in outcome.hint
+    monkeypatch.setenv("TMUX", "/tmp/tmux-1000/default,1234,0")  # screen inside tmux
+    terminal = Recorder()
+    outcome = copy("{}", osc52=terminal, local=False)
+    assert terminal.calls == ["{}"]  # still written: the app keeps its own copy
+    assert outcome.delivery == DELIVERY_BLOCKED
+    assert outcome.routes == ()
+    assert outcome.message.startswith("Nothing reached a clipboard: GNU screen")
+    assert outcome.offer_file
+    assert outcome.blocked_by is not None and "screen" in outcome.blocked_by
+    assert outcome.hint is not None and "file" in outcome.hint
+    assert calls() == []  # no need to ask tmux
 
 
-def test_osc52_hint_in_macos_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_macos_terminal_ignores_osc52(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TERM_PROGRAM", "Apple_Terminal")
     outcome = copy("{}", osc52=Recorder(), local=False)
+    assert outcome.delivery == DELIVERY_BLOCKED
+    assert outcome.routes == ()
+    assert outcome.message == "Nothing reached a clipboard: macOS Terminal.app ignores OSC 52."
+    assert outcome.offer_file
+    assert outcome.hint is not None and "file" in outcome.hint
+
+
+def test_vte_terminals_ignore_osc52(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VTE_VERSION", "7600")
+    outcome = copy("{}", osc52=Recorder(), local=False)
+    assert outcome.delivery == DELIVERY_BLOCKED
+    assert "GNOME Terminal" in outcome.message
+    assert "VTE_VERSION" in outcome.message  # says what the guess rests on
+    assert outcome.offer_file
+
+
+def test_terminal_guess_is_not_made_inside_tmux(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A tmux pane keeps the environment of wherever the server started; with
+    # set-clipboard on, tmux re-sends to whichever terminal is attached now.
+    fake_tmux(monkeypatch, tmp_path, "on")
+    monkeypatch.setenv("TMUX", "/tmp/tmux-1000/default,1234,0")
+    monkeypatch.setenv("VTE_VERSION", "7600")
+    outcome = copy("{}", osc52=Recorder(), local=False)
+    assert outcome.delivery == DELIVERY_SENT
+
+
+# --- tmux ------------------------------------------------------------------------------------
+
+
+def fake_tmux(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, answer: str, *, status: int = 0
+) -> Callable[[], list[str]]:
+    """Put a `tmux` first on PATH that prints `answer` and exits with `status`; return a
+    function listing the argument lines it was called with."""
+    folder = tmp_path / "bin"
+    folder.mkdir(exist_ok=True)
+    log = tmp_path / "tmux-calls"
+    script = folder / "tmux"
+    script.write_text(
+        f'#!/bin/sh\necho "$*" >> {shlex.quote(str(log))}\n'
+        f"printf '%s\\n' {shlex.quote(answer)}\nexit {status}\n"
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
+
+    def calls() -> list[str]:
+        return log.read_text().splitlines() if log.exists() else []
+
+    return calls
+
+
+def in_tmux(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TMUX", "/tmp/tmux-1000/default,1234,0")
+
+
+posix_only = pytest.mark.skipif(sys.platform == "win32", reason="a /bin/sh fake tmux")
+
+
+@posix_only
+@pytest.mark.parametrize("setting", ["off", "external"])
+def test_tmux_without_set_clipboard_on_drops_osc52(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, setting: str
+) -> None:
+    # tmux's input.c handles an application's OSC 52 only when set-clipboard is "on";
+    # "external" (the default) lets only tmux's own copy mode reach the terminal.
+    calls = fake_tmux(monkeypatch, tmp_path, setting)
+    in_tmux(monkeypatch)
+    terminal = Recorder()
+    outcome = copy("a" * 1_000, osc52=terminal, local=False)
+    assert calls() == ["show-options -gv set-clipboard"]
+    assert terminal.calls == ["a" * 1_000]
+    assert outcome.delivery == DELIVERY_BLOCKED
+    assert outcome.routes == ()
+    assert not outcome.sent
+    assert outcome.message == (
+        "Nothing reached a clipboard: tmux drops OSC 52 from programs while "
+        f"set-clipboard is {setting}."
+    )
+    assert outcome.offer_file
+    assert outcome.osc52_sent
     assert outcome.hint is not None
-    assert "Terminal.app" in outcome.hint
+    assert TMUX_SETTING in outcome.hint
+    assert "file" in outcome.hint
 
 
-def test_both_routes(monkeypatch: pytest.MonkeyPatch) -> None:
+@posix_only
+def test_tmux_with_set_clipboard_on_is_sent(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    fake_tmux(monkeypatch, tmp_path, "on")
+    in_tmux(monkeypatch)
+    outcome = copy("a" * 1_000, osc52=Recorder(), local=False)
+    assert outcome.delivery == DELIVERY_SENT
+    assert outcome.routes == (ROUTE_OSC52,)
+    assert outcome.message == (
+        "Sent 1,000 characters to the terminal (OSC 52); terminals do not confirm a copy."
+    )
+    assert outcome.offer_file  # still not certain
+    assert outcome.hint is not None
+    assert "terminal-features" in outcome.hint
+
+
+@posix_only
+def test_tmux_missing_does_not_crash(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    in_tmux(monkeypatch)
+    assert tmux_set_clipboard() is None
+    outcome = copy("{}", osc52=Recorder(), local=False)
+    assert outcome.delivery == DELIVERY_SENT
+    assert outcome.offer_file
+    assert outcome.hint is not None
+    assert "Could not ask tmux" in outcome.hint
+    assert TMUX_SETTING in outcome.hint
+
+
+@posix_only
+def test_tmux_hanging_times_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / "tmux").write_text("#!/bin/sh\nexec sleep 30\n")
+    (folder / "tmux").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
+    monkeypatch.setattr(clipboard, "TMUX_TIMEOUT", 0.2)
+    in_tmux(monkeypatch)
+    started = time.monotonic()
+    outcome = copy("{}", osc52=Recorder(), local=False)
+    assert time.monotonic() - started < 5
+    assert outcome.delivery == DELIVERY_SENT
+    assert outcome.hint is not None and "Could not ask tmux" in outcome.hint
+
+
+@posix_only
+@pytest.mark.parametrize(
+    ("answer", "status", "expected"),
+    [
+        ("on", 0, "on"),
+        ("external", 0, "external"),
+        ("off", 0, "off"),
+        ("ON", 0, "on"),
+        ("no server running on /tmp/tmux-1000/default", 1, None),
+        ("on", 1, None),  # an error exit does not count, whatever it printed
+        ("maybe", 0, None),
+        ("", 0, None),
+    ],
+)
+def test_tmux_set_clipboard_reads_the_answer(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    answer: str,
+    status: int,
+    expected: str | None,
+) -> None:
+    fake_tmux(monkeypatch, tmp_path, answer, status=status)
+    assert tmux_set_clipboard() == expected
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        subprocess.TimeoutExpired(["tmux"], 0.5),
+        FileNotFoundError(2, "No such file or directory: 'tmux'"),
+        PermissionError(13, "Permission denied"),
+        OSError(8, "Exec format error"),
+    ],
+)
+def test_tmux_set_clipboard_never_raises(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+    asked: list[list[str]] = []
+
+    def failing(command: list[str], **options: object) -> object:
+        asked.append(command)
+        assert options["timeout"] == clipboard.TMUX_TIMEOUT
+        raise error
+
+    monkeypatch.setattr(subprocess, "run", failing)
+    assert tmux_set_clipboard() is None
+    assert asked == [["tmux", "show-options", "-gv", "set-clipboard"]]
+    in_tmux(monkeypatch)
+    assert copy("{}", osc52=Recorder(), local=False).delivery == DELIVERY_SENT
+
+
+def test_tmux_is_not_asked_outside_tmux(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unexpected(*args: object, **options: object) -> object:
+        raise AssertionError("tmux asked outside tmux")
+
+    monkeypatch.setattr(subprocess, "run", unexpected)
+    assert copy("{}", osc52=Recorder(), local=False).delivery == DELIVERY_SENT
+
+
+# --- the local clipboard ---------------------------------------------------------------------
+
+
+@posix_only
+def test_local_clipboard_is_copied_and_needs_no_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     local = Recorder()
     fake_backend(monkeypatch, local)
-    monkeypatch.setenv("TMUX", "/tmp/tmux-1000/default,1234,0")
+    calls = fake_tmux(monkeypatch, tmp_path, "off")
+    in_tmux(monkeypatch)  # even where OSC 52 is dropped, the local copy stands
     terminal = Recorder()
     text = "a" * 1_000
     outcome = copy(text, osc52=terminal)  # local=None: detected
     assert terminal.calls == [text]
     assert local.calls == [text]
+    assert outcome.delivery == DELIVERY_COPIED
+    assert outcome.copied
     assert outcome.routes == (ROUTE_OSC52, ROUTE_LOCAL)
     assert outcome.message == (
-        "Copied 1,000 characters via OSC 52 (terminal) and the local clipboard."
+        "Copied 1,000 characters via the local clipboard (also sent to the terminal as OSC 52)."
     )
     assert outcome.hint is None  # the local clipboard surely has it
+    assert not outcome.offer_file
+    assert calls() == []  # no need to ask tmux
 
 
 def test_local_only(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -240,6 +472,9 @@ def test_local_only(monkeypatch: pytest.MonkeyPatch) -> None:
     assert local.calls == ["{}"]
     assert outcome.routes == (ROUTE_LOCAL,)
     assert outcome.message == "Copied 2 characters via the local clipboard."
+    assert outcome.delivery == DELIVERY_COPIED
+    assert not outcome.offer_file
+    assert not outcome.osc52_sent
 
 
 def test_local_false_skips_pyperclip(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -274,10 +509,27 @@ def test_pyperclip_failure_is_reported_not_raised(
     outcome = copy("{}", osc52=terminal)
     assert terminal.calls == ["{}"]
     assert outcome.routes == (ROUTE_OSC52,)
-    assert outcome.message.startswith("Copied 2 characters via OSC 52 (terminal).")
+    assert outcome.message.startswith("Sent 2 characters to the terminal (OSC 52);")
     assert "local clipboard failed" in outcome.message
     assert str(error) in outcome.message
+    assert outcome.delivery == DELIVERY_SENT
+    assert outcome.offer_file
     assert outcome.hint is not None
+
+
+def test_pyperclip_failure_where_osc52_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing(text: str) -> None:
+        raise OSError("xclip died")
+
+    fake_backend(monkeypatch, failing)
+    monkeypatch.setenv("TERM_PROGRAM", "Apple_Terminal")
+    outcome = copy("{}", osc52=Recorder())
+    assert outcome.delivery == DELIVERY_BLOCKED
+    assert outcome.message == (
+        "Nothing reached a clipboard: macOS Terminal.app ignores OSC 52. "
+        "Also: the local clipboard failed (xclip died)."
+    )
+    assert outcome.offer_file
 
 
 def test_forced_local_without_backend_fails_softly(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -286,6 +538,8 @@ def test_forced_local_without_backend_fails_softly(monkeypatch: pytest.MonkeyPat
     assert outcome.routes == ()
     assert not outcome.copied
     assert outcome.message.startswith("Nothing copied: the local clipboard failed")
+    assert outcome.delivery == DELIVERY_NONE
+    assert outcome.offer_file
 
 
 def test_osc52_failure_is_reported_not_raised() -> None:
@@ -295,6 +549,9 @@ def test_osc52_failure_is_reported_not_raised() -> None:
     outcome = copy("{}", osc52=failing, local=False)
     assert outcome.routes == ()
     assert "OSC 52 failed (driver gone)" in outcome.message
+    assert outcome.delivery == DELIVERY_NONE
+    assert not outcome.osc52_sent
+    assert outcome.offer_file
 
 
 def test_no_route_at_all() -> None:
@@ -306,6 +563,8 @@ def test_no_route_at_all() -> None:
     assert outcome.message == (
         "Nothing copied: no terminal route (OSC 52) and no local clipboard here."
     )
+    assert outcome.delivery == DELIVERY_NONE
+    assert outcome.offer_file
     assert outcome.hint is not None
     assert "file" in outcome.hint
 
@@ -381,3 +640,62 @@ def test_module_attributes() -> None:
     assert clipboard.COPY_FORMATS == ("pretty", "minified")
     assert clipboard.ROUTE_OSC52 == "OSC 52 (terminal)"
     assert clipboard.ROUTE_LOCAL == "local clipboard"
+
+
+# --- save_fallback raises nothing but OSError, with a clear message --------------------------
+
+
+def test_save_fallback_where_a_file_blocks_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "state").write_text("not a folder")
+    with pytest.raises(OSError) as caught:
+        save_fallback("{}", "p")
+    message = str(caught.value)
+    assert "\n" not in message
+    assert str(tmp_path / "state" / "exports") in message
+    assert "cannot save" in message
+    assert not message.startswith("[Errno")
+
+
+def test_save_fallback_with_an_unusable_folder_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clipboard, "exports_dir", lambda: Path("/tmp/bad\0folder"))
+    with pytest.raises(OSError, match="null byte"):  # not ValueError
+        save_fallback("{}", "p")
+
+
+def test_save_fallback_of_text_utf8_cannot_store(tmp_path: Path) -> None:
+    # A lone surrogate (e.g. from a "\ud800" escape) cannot be written as UTF-8.
+    with pytest.raises(OSError) as caught:  # not UnicodeEncodeError
+        save_fallback('{"\ud800"}', "p")
+    assert "\n" not in str(caught.value)
+    assert str(tmp_path / "state" / "exports") in str(caught.value)
+    folder = tmp_path / "state" / "exports"
+    assert list(folder.iterdir()) == []  # no temporary file left behind
+
+
+@pytest.mark.skipif(
+    sys.platform == "win32" or os.geteuid() == 0, reason="POSIX permissions; root ignores them"
+)
+def test_save_fallback_into_a_read_only_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "state" / "exports"
+    folder.mkdir(parents=True)
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(OSError, match="Permission denied") as caught:
+            save_fallback("{}", "p")
+        assert str(folder) in str(caught.value)
+        assert caught.value.errno == 13
+    finally:
+        folder.chmod(0o700)
+
+
+def test_save_fallback_when_the_disk_is_full(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def full(path: object, text: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(clipboard, "write_atomic", full)
+    with pytest.raises(OSError, match="No space left on device") as caught:
+        save_fallback("{}", "p")
+    assert caught.value.errno == 28
+    assert str(tmp_path / "state" / "exports") in str(caught.value)
