@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import shlex
 import shutil
 import subprocess
@@ -107,6 +108,23 @@ AWKWARD = {
     ],
 }
 
+# Terminal control sequences (OSC 52 writes the clipboard, CSI 2J clears the screen), C1
+# controls, a bidirectional override and a lone surrogate: each format writes them as its
+# own escapes, never raw.
+HOSTILE = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "\x1b]52;c;aGk=\x07",
+            "Effect": "Allow",
+            "Action": ["ssm:\x1b[2JGetParameter", "ssm:Get\x9b31mParameters"],
+            "Resource": "arn:aws:ssm:*:*:parameter/\u202eevil\u2066/\x1b[2J",
+            "Condition": {"StringEquals": {"aws:ResourceTag/\x1b[2J": ["\x9d0;t\x07"]}},
+        }
+    ],
+}
+_RAW_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
 POLICIES = {
     **{f"guide-{name}": policy for name, policy in GUIDE.items()},
     "conditions": CONDITIONS,
@@ -114,6 +132,7 @@ POLICIES = {
     "not-elements": NOT_ELEMENTS,
     "single-object": SINGLE_OBJECT,
     "awkward": AWKWARD,
+    "hostile": HOSTILE,
 }
 CASES = pytest.mark.parametrize("policy", POLICIES.values(), ids=POLICIES.keys())
 
@@ -502,7 +521,7 @@ def test_cli_export_errors_exit_2_with_one_line(tmp_path: Any) -> None:
     broken.write_text('{"Version": ', encoding="utf-8")
     code, out, err = _run(["export", str(broken), "--to", "terraform"])
     assert (code, out) == (2, "")
-    assert err.startswith(f"ssm-tui export: {broken}:1:") and "invalid JSON" in err
+    assert err.startswith(f"ssm-tui export: {broken}: line 1, column 13: ")
     assert err.count("\n") == 1
 
     good = tmp_path / "good.json"
@@ -519,3 +538,70 @@ def test_cli_export_rejects_unknown_format() -> None:
     with pytest.raises(SystemExit) as exit_info:
         _parser().parse_args(["export", "x.json", "--to", "yaml"])
     assert exit_info.value.code == 2
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_no_raw_control_character_in_any_format(fmt: str) -> None:
+    text = export(HOSTILE, fmt)
+    assert _RAW_CONTROLS.search(text) is None, _RAW_CONTROLS.search(text)
+    text.encode("utf-8")
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_a_lone_surrogate_is_escaped_in_every_format(fmt: str) -> None:
+    policy = {"Version": "2012-10-17", "Statement": {"Sid": "a\ud800b", "Effect": "Allow"}}
+    text = export(policy, fmt)
+    text.encode("utf-8")  # writable to a UTF-8 stdout
+    assert "\\ud800" in text.replace("\\\\", "")
+
+
+def test_a_value_nested_too_deep_for_python_is_a_value_error() -> None:
+    value: Any = "x"
+    for _ in range(50_000):
+        value = {"a": value}
+    for fmt in FORMATS:
+        with pytest.raises(ValueError, match="nested"):
+            export({"Version": "2012-10-17", "Statement": [value]}, fmt)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Resource": NaN}}', "1, 72"),
+        ('{"Version": "2012-10-17",\n "Statement": [Infinity]}', "2, 16"),
+        ('{"Version": -Infinity}', "1, 13"),
+        ('{"Version": ' + "9" * 5000 + "}", "1, 13"),
+        ("[" * 1000 + "]" * 1000, "1, 101"),
+        ('{"a":' * 5000 + "1" + "}" * 5000, "1, 501"),
+    ],
+    ids=["nan", "infinity", "minus-infinity", "huge-int", "deep-array", "deep-object"],
+)
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_cli_export_refuses_what_check_calls_a_syntax_error(
+    tmp_path: Any, text: str, where: str, fmt: str
+) -> None:
+    path = tmp_path / "policy.json"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = _run(["export", str(path), "--to", fmt])
+    assert (code, out) == (2, "")
+    assert err.startswith(f"ssm-tui export: {path}: line {where.replace(', ', ', column ')}: ")
+    assert err.count("\n") == 1
+
+
+def test_cli_export_refuses_a_file_over_200000_characters(tmp_path: Any) -> None:
+    path = tmp_path / "big.json"
+    statement = {"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "*"}
+    path.write_text(json.dumps({"Statement": [statement] * 4000}), encoding="utf-8")
+    code, out, err = _run(["export", str(path), "--to", "terraform"])
+    assert (code, out) == (2, "")
+    assert err == (
+        f"ssm-tui export: {path}: {len(path.read_text()):,} characters; ssm-tui reads "
+        "policies up to 200,000 characters\n"
+    )
+
+
+def test_cli_export_escapes_the_file_name_in_messages(tmp_path: Any) -> None:
+    path = tmp_path / "evil\x1b[2J.json"
+    path.write_text("[NaN]", encoding="utf-8")
+    code, _, err = _run(["export", str(path), "--to", "json"])
+    assert code == 2 and "\x1b" not in err and "evil\\x1b[2J.json" in err

@@ -1,40 +1,61 @@
 """CLI face of the export formats: ``ssm-tui export PATH --to FORMAT [--name NAME]``.
 
 The text goes to stdout; exit status 0, or 2 with one line on stderr for an unreadable file,
-invalid JSON, a bad policy name or a policy the format cannot carry.
+a file over 200,000 characters, text that is not JSON (read as strictly as ``check`` reads
+it: NaN, Infinity, integers over 4,300 digits and nesting over 100 levels are refused with
+their line and column), a bad policy name or a policy the format cannot carry.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ssm_tui.export.formats import DEFAULT_NAME, FORMATS, export
+from ssm_tui.textsafe import escape_control
+
+if TYPE_CHECKING:
+    from ssm_tui.cli import Source
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
+def too_large(prog: str, source: Source, err: TextIO) -> bool:
+    """Whether `source` is over the size every command reads (check's limit, 200,000
+    characters); says so on `err` in one line when it is."""
+    from ssm_tui.checks import MAX_CHECKED_CHARS
+
+    if len(source.text) <= MAX_CHECKED_CHARS:
+        return False
+    print(
+        f"{prog}: {escape_control(source.name)}: {len(source.text):,} characters; ssm-tui "
+        f"reads policies up to {MAX_CHECKED_CHARS:,} characters",
+        file=err,
+    )
+    return True
+
+
 def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ssm_tui.cli import UsageError, read_source
+    from ssm_tui.policy.format import PolicyJsonError, loads_policy
 
+    prog = "ssm-tui export"
     try:
         source = read_source(args.path)
     except UsageError as exc:
-        print(f"ssm-tui export: {exc}", file=err)
+        print(f"{prog}: {escape_control(str(exc))}", file=err)
+        return EXIT_USAGE
+    if too_large(prog, source, err):
         return EXIT_USAGE
     try:
-        policy = json.loads(source.text)
-    except json.JSONDecodeError as exc:
-        print(
-            f"ssm-tui export: {source.name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}",
-            file=err,
-        )
+        policy = loads_policy(source.text)
+    except PolicyJsonError as exc:
+        print(f"{prog}: {escape_control(source.name)}: {escape_control(str(exc))}", file=err)
         return EXIT_USAGE
     try:
         text = export(policy, args.to, name=args.name)
     except ValueError as exc:
-        print(f"ssm-tui export: {exc}", file=err)
+        print(f"{prog}: {escape_control(str(exc))}", file=err)
         return EXIT_USAGE
     out.write(text)
     return EXIT_OK
@@ -48,7 +69,8 @@ def add_export_command(commands: Any) -> None:
         description="Print the policy in PATH in another format: "
         + "; ".join(f"{name}: {text}" for name, text in FORMATS.items())
         + ".",
-        epilog="Exit status: 0, or 2 for an unreadable file, invalid JSON or a bad name.",
+        epilog="Exit status: 0, or 2 for an unreadable or too large file, invalid JSON "
+        "(as check reads it) or a bad name.",
     )
     parser.add_argument("path", metavar="PATH", help="policy file; '-' reads standard input")
     parser.add_argument("--to", required=True, choices=list(FORMATS), help="output format")

@@ -35,7 +35,7 @@ import shlex
 from collections.abc import Callable
 from typing import Any
 
-from ssm_tui.policy.format import canonical, minify, pretty
+from ssm_tui.policy.format import MAX_DEPTH, canonical, minify, pretty
 
 DEFAULT_NAME = "ssm-policy"
 
@@ -91,6 +91,13 @@ def cloudformation_logical_id(name: str) -> str:
 
 # --- HCL -----------------------------------------------------------------------------------
 
+# Escaped in every text format although the format would take them raw: line breaks to some
+# readers (U+2028, U+2029), invisible (BOM), not encodable as UTF-8 (lone surrogates) or
+# making a line read differently from what it holds on a terminal (bidirectional controls).
+_ESCAPED_EVERYWHERE = frozenset(
+    "\u2028\u2029\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    + "".join(map(chr, range(0xD800, 0xE000)))
+)
 _HCL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _HCL_BARE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _HCL_KEYWORDS = frozenset({"true", "false", "null", "for", "in", "if", "endfor", "endif"})
@@ -100,7 +107,7 @@ def _hcl_char(char: str) -> str:
     if char in _HCL_ESCAPES:
         return _HCL_ESCAPES[char]
     code = ord(char)
-    if code < 0x20 or 0x7F <= code < 0xA0 or char in "\u2028\u2029\ufeff":
+    if code < 0x20 or 0x7F <= code < 0xA0 or char in _ESCAPED_EVERYWHERE:
         return f"\\u{code:04x}"
     return char
 
@@ -333,7 +340,7 @@ _YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "n
 
 def _yaml_char(char: str) -> str:
     code = ord(char)
-    if 0x7F <= code < 0xA0 or char in "\u2028\u2029\ufeff\ufffe\uffff" or 0xD800 <= code < 0xE000:
+    if 0x7F <= code < 0xA0 or char in _ESCAPED_EVERYWHERE or char in "\ufffe\uffff":
         return f"\\u{code:04x}"  # line breaks in YAML, or not printable
     return char
 
@@ -431,4 +438,10 @@ def export(policy_value: Any, to: str, *, name: str = DEFAULT_NAME) -> str:
     if exporter is None:
         raise ValueError(f"unknown export format {to!r}; expected one of {', '.join(FORMATS)}")
     validate_policy_name(name)
-    return exporter(policy_value, name)
+    try:
+        return exporter(policy_value, name)
+    except RecursionError:
+        raise ValueError(
+            f"{to}: the policy is nested too deeply to write (policies are nested at most "
+            f"{MAX_DEPTH} levels)"
+        ) from None
