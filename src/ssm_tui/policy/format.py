@@ -28,6 +28,7 @@ __all__ = [
     "MAX_DEPTH",
     "PolicyJsonError",
     "canonical",
+    "depth_within",
     "escape_json_text",
     "loads_policy",
     "minify",
@@ -94,10 +95,10 @@ def _fast_loads(text: str) -> Any:
         value = json.loads(text, parse_constant=_refuse, parse_float=_finite_float)
     except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
         return _SLOW
-    return value if _depth_within(value, MAX_DEPTH) else _SLOW
+    return value if depth_within(value, MAX_DEPTH) else _SLOW
 
 
-def _depth_within(value: Any, limit: int) -> bool:
+def depth_within(value: Any, limit: int) -> bool:
     """Whether objects and arrays in `value` are nested at most `limit` levels (the
     validator's parser counts the same way: the outermost object is level 1)."""
     stack: list[tuple[Any, int]] = [(value, 0)]
