@@ -39,6 +39,34 @@ def json_syntax(ctx: CheckContext) -> Iterator[Finding]:
     )
 
 
+_CURLY_DOUBLE = frozenset("\u201c\u201d")
+# a JSON string from its opening ASCII quote; one left open ends at the end of its line
+_STRING = re.compile(r'"((?:[^"\\\n]|\\[^\n])*)"?')
+
+
+def _lookalike_replacements(text: str) -> dict[int, str]:
+    """Replacements for the typographic double quotes (U+201C, U+201D) inside JSON strings,
+    by offset.  There a plain '"' would end the string early (a value written with both
+    kinds of quote would become two strings, invalid JSON).  A pair wrapping a whole string
+    value is what a copy from a document adds around it, so the pair is dropped; any other
+    one inside a string becomes an escaped quote.  Outside strings (a whole policy typed
+    with typographic quotes) the plain '"' stands."""
+    if not any(c in text for c in _CURLY_DOUBLE):
+        return {}
+    replacements: dict[int, str] = {}
+    for match in _STRING.finditer(text):
+        content = match.group(1)
+        if not any(c in content for c in _CURLY_DOUBLE):
+            continue
+        start = match.start(1)
+        last = len(content) - 1
+        wrapped = last >= 1 and content[0] in _CURLY_DOUBLE and content[last] in _CURLY_DOUBLE
+        for k, char in enumerate(content):
+            if char in _CURLY_DOUBLE:
+                replacements[start + k] = "" if wrapped and k in (0, last) else '\\"'
+    return replacements
+
+
 @register("syntax")
 def disallowed_characters(ctx: CheckContext) -> Iterator[Finding]:
     text = ctx.policy.text
@@ -66,8 +94,9 @@ def disallowed_characters(ctx: CheckContext) -> Iterator[Finding]:
     fix = None
     if suggestion is not None:
         # every occurrence of a look-alike character has one certain replacement
+        replacements = _lookalike_replacements(text)
         edits = tuple(
-            ctx.edit(m.start(), m.end(), _LOOKALIKES[m.group()])
+            ctx.edit(m.start(), m.end(), replacements.get(m.start(), _LOOKALIKES[m.group()]))
             for m in _DISALLOWED.finditer(text)
             if m.group() in _LOOKALIKES
         )
