@@ -236,8 +236,10 @@ def test_type_a_mistake_see_the_finding_copy_and_quit(
         term.wait_for("the process to exit", lambda: term.exited, STEP_TIMEOUT)
         term.child.wait()
         assert term.child.exitstatus == 0, term.dump()
-        draft = json.loads((tmp_path / "state" / "drafts" / "current.json").read_text())
-        assert "ssm:GetParameterx" in draft["text"]
+        from ssm_tui.drafts import DraftStore
+
+        [found] = DraftStore().drafts_for(path)  # the process is gone: its draft is offered
+        assert found.state == "abandoned" and "ssm:GetParameterx" in found.draft.text
         assert path.read_text(encoding="utf-8") == text  # quitting does not save the file
     finally:
         term.close()

@@ -8,9 +8,9 @@ from typing import Any, TypeVar
 
 from textual.screen import Screen
 
-from ssm_tui.drafts import load_draft, save_draft
+from ssm_tui.drafts import DraftStore
 from ssm_tui.tui.app import SKELETON, SsmTuiApp
-from ssm_tui.tui.screens import ConfirmScreen, HelpScreen, TooSmallScreen
+from ssm_tui.tui.screens import ChoiceScreen, ConfirmScreen, HelpScreen, TooSmallScreen
 from ssm_tui.tui.widgets.managed_pane import ManagedPane
 from ssm_tui.tui.widgets.templates_pane import TemplatesPane
 
@@ -201,15 +201,15 @@ async def test_a_draft_is_saved_and_offered_on_the_next_start() -> None:
         await pilot.pause()
         app.save_draft()  # what the autosave timer does a few seconds after a change
         typed = app.editor.text
-    draft = load_draft()
-    assert draft is not None and draft.text == typed != SKELETON
+    [found] = DraftStore().drafts_for(None)
+    assert found.draft.text == typed != SKELETON and found.state == "abandoned"
     app = SsmTuiApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("y")
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("r")
         await settle(pilot, app)
-        assert app.editor.text == draft.text and app.dirty
+        assert app.editor.text == typed and app.dirty
 
 
 async def test_quit_with_unsaved_changes_asks_and_keeps_a_draft() -> None:
@@ -224,12 +224,14 @@ async def test_quit_with_unsaved_changes_asks_and_keeps_a_draft() -> None:
         await pilot.press("n")
         await pilot.pause()
         assert app.is_running
+        typed = app.editor.text
         await pilot.press("ctrl+q")
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
     assert app.return_code == 0
-    assert load_draft() is not None
+    [found] = DraftStore().drafts_for(None)
+    assert found.draft.text == typed
 
 
 async def test_open_and_save_a_file(tmp_path: Path) -> None:
@@ -303,9 +305,10 @@ async def test_settings_remember_the_copy_format() -> None:
 
 
 def test_save_draft_api_round_trip() -> None:
-    save_draft("{}", None, "t")
-    found = load_draft()
-    assert found is not None and found.text == "{}"
+    store = DraftStore()
+    store.save(store.document(None), "{}", "t")
+    [found] = store.drafts_for(None)
+    assert found.draft.text == "{}"
 
 
 async def test_no_color_hides_the_ansi_themes(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -27,14 +27,14 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static, TabbedContent
 from textual.worker import WorkerCancelled
 
-from ssm_tui.drafts import save_draft
+from ssm_tui.drafts import DraftStore
 from ssm_tui.export import clipboard
 from ssm_tui.library import managed
 from ssm_tui.library.managed import ManagedPolicy
 from ssm_tui.library.templates import Template, templates
 from ssm_tui.settings import settings_path
 from ssm_tui.tui.app import SsmTuiApp
-from ssm_tui.tui.screens import ConfirmScreen, HelpScreen, PathScreen
+from ssm_tui.tui.screens import ChoiceScreen, ConfirmScreen, HelpScreen, PathScreen
 from ssm_tui.tui.terminal_safety import ControlCharacterFilter
 from ssm_tui.tui.widgets import templates_pane
 from ssm_tui.tui.widgets.managed_pane import ManagedPane
@@ -266,7 +266,7 @@ async def test_file_names_in_the_title_the_path_screen_and_notifications(
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, PathScreen)
-        assert any(f"Cannot open {PAYLOAD} {ANSI_SHOWN}" in toast for toast in _toasts(app))
+        assert any(f"Not opened: {PAYLOAD} {ANSI_SHOWN}" in toast for toast in _toasts(app))
         _assert_safe(app)
 
         # Save under another hostile name: a notification, then the new border title.
@@ -424,25 +424,27 @@ async def test_help_screen() -> None:
 async def test_confirm_screens_quote_titles_literally(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A draft whose title is hostile is offered on start.
-    save_draft(CLEAN_POLICY + " ", None, f"{PAYLOAD} {ANSI}")
+    # A draft whose title is hostile (of an instance that is gone) is offered on start.
+    gone = DraftStore()
+    gone.save(gone.document(None), CLEAN_POLICY + " ", f"{PAYLOAD} {ANSI}")
+    gone.release()
     hostile = tmp_path / FILE_NAME
     hostile.write_text(CLEAN_POLICY, encoding="utf-8")
     app = SsmTuiApp(str(hostile))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await _validated(pilot)
-        # The file given on the command line wins: no draft is offered then.
-        assert not isinstance(app.screen, ConfirmScreen)
+        # A file given on the command line: only that file's drafts are offered.
+        assert not isinstance(app.screen, ChoiceScreen)
     app = SsmTuiApp()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await _validated(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ChoiceScreen)
         shown = _shown_in(app, app.screen.query_one(Static))
-        assert f"Restore the unsaved policy '{PAYLOAD} \\x1b[31mred" in shown
+        assert f"unsaved new policy '{PAYLOAD} \\x1b[31mred" in shown
         _assert_safe(app)
-        await pilot.press("n")
+        await pilot.press("k")
         await pilot.pause()
-        assert not isinstance(app.screen, ConfirmScreen)
+        assert not isinstance(app.screen, ChoiceScreen)
 
     app = SsmTuiApp(str(hostile), restore_drafts=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:

@@ -11,6 +11,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import os
+import sys
+import traceback
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -26,13 +30,21 @@ from textual.widgets import Footer, TabbedContent, TabPane, TextArea
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ssm_tui.tui.messages import CopyRequest, ExportRequest, InsertStatements, OpenInEditor
-from ssm_tui.tui.screens import ConfirmScreen, HelpScreen, PathScreen, TooSmallScreen
+from ssm_tui.tui.screens import (
+    ChoiceScreen,
+    ConfirmScreen,
+    HelpScreen,
+    PathScreen,
+    TooSmallScreen,
+)
 from ssm_tui.tui.terminal_safety import ControlCharacterFilter
 from ssm_tui.tui.widgets.findings_list import FindingsList
 from ssm_tui.tui.widgets.policy_editor import PolicyEditor
 
 if TYPE_CHECKING:
     from ssm_tui.checks import Finding, ValidationResult
+    from ssm_tui.drafts import Document, DraftStore, FoundDraft
+    from ssm_tui.export.files import FileSnapshot, LoadedFile
     from ssm_tui.settings import Settings
 
 SKELETON = """{
@@ -52,6 +64,8 @@ SKELETON = """{
 VALIDATE_DELAY = 0.3  # seconds after the last keystroke
 DRAFT_DELAY = 2.0  # seconds after the last change
 MIN_WIDTH, MIN_HEIGHT = 60, 20
+MAX_OPEN_BYTES = 10 * 1024 * 1024  # larger files are refused with a message
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE: an unexpected internal error (1 means "findings")
 
 
 class SsmTuiApp(App[None]):
@@ -131,6 +145,10 @@ class SsmTuiApp(App[None]):
         self._control_filter = ControlCharacterFilter()
         self._started = False  # True once the first frame is painted
         self._last_simulation: dict[str, str] = {}  # the simulator's fields, kept between openings
+        self._snapshot: FileSnapshot | None = None  # the file as opened or last saved
+        self._store: DraftStore | None = None  # created on first use (after the first paint)
+        self._deferred_drafts: set[str] = set()  # draft files the user chose to keep for later
+        self.crash_report: Path | None = None  # where an unexpected error was written
 
     def get_line_filters(self) -> list[LineFilter]:
         # No control character in shown text (a file name, a policy) reaches the terminal.
@@ -168,6 +186,12 @@ class SsmTuiApp(App[None]):
         self.on_resize()
         self.call_after_refresh(self._mount_library)
 
+    def on_unmount(self) -> None:
+        # The app is gone: its drafts may now be offered to another instance (the OS does
+        # the same when the process is killed).
+        if self._store is not None:
+            self._store.release()
+
     def _mount_library(self) -> None:
         """Mount the library panes after the first paint: they (and the data they show)
         are not needed to start typing, and building them is most of the start-up work."""
@@ -179,8 +203,9 @@ class SsmTuiApp(App[None]):
         self.query_one("#managed-tab", TabPane).mount(ManagedPane())
         self.query_one("#templates-tab", TabPane).mount(TemplatesPane())
         self._apply_settings()
-        if self._restore_drafts and self.source_path is None and not self.dirty:
-            self._offer_draft()
+        if self._restore_drafts and not self.dirty:
+            self._offer_drafts(start=True)
+        self._prune_drafts()
 
     @property
     def settings(self) -> Settings:
@@ -211,42 +236,168 @@ class SsmTuiApp(App[None]):
             self.notify(f"Settings: {problem}", severity="warning", markup=False)
 
     def _load_initial(self) -> None:
+        from ssm_tui.export.files import FileProblem, MissingFile
+
         if self.source_path is not None:
             try:
-                text = self.source_path.read_text(encoding="utf-8")
-            except OSError as exc:
+                loaded = self._read(self.source_path)
+            except MissingFile:
+                # `ssm-tui new.json`: a new file, created by the first save
+                self._snapshot = None
+                self._set_buffer(SKELETON, self.source_path.name, saved=True)
                 self.notify(
-                    f"Cannot open {self.source_path}: {exc.strerror or exc}",
+                    f"{self.source_path} does not exist yet: ctrl+s creates it.", markup=False
+                )
+                return
+            except FileProblem as exc:
+                self.notify(
+                    f"Not opened: {exc}. This is a new policy; the file is untouched.",
                     severity="error",
                     markup=False,
+                    timeout=15,
                 )
                 self.source_path = None
             else:
-                self._set_buffer(text, self.source_path.name, saved=True)
+                self._snapshot = loaded.snapshot
+                self._set_buffer(loaded.text, self.source_path.name, saved=True)
                 return
         self._set_buffer(SKELETON, "new policy", saved=True)
 
-    def _offer_draft(self) -> None:
-        from ssm_tui.drafts import load_draft
+    @staticmethod
+    def _read(path: Path) -> LoadedFile:
+        """Read a policy file for editing: a regular UTF-8 file only (a FIFO, a device or
+        a folder is refused without blocking; non-UTF-8 bytes are refused, since saving
+        would rewrite them).  Raises FileProblem (one line)."""
+        from ssm_tui.export.files import read_policy_file
 
-        draft = load_draft()
-        if draft is None or not draft.text.strip() or draft.text == SKELETON:
+        return read_policy_file(path, max_bytes=MAX_OPEN_BYTES)
+
+    # --- drafts ---------------------------------------------------------------------------
+    @property
+    def drafts(self) -> DraftStore:
+        """This instance's drafts (created on first use)."""
+        if self._store is None:
+            from ssm_tui.drafts import DraftStore
+
+            self._store = DraftStore()
+        return self._store
+
+    def _document(self) -> Document:
+        return self.drafts.document(self.source_path)
+
+    def _offer_drafts(self, *, start: bool = False) -> None:
+        """Offer the newest draft of the open document that differs from it: a file's
+        drafts when a file is open, else the untitled drafts of instances that are gone."""
+        store = self.drafts
+        text = self.editor.text
+        if self.source_path is None:
+            found = [
+                f
+                for f in store.drafts_for(None)
+                if f.state != "own" and f.draft.text.strip() and f.draft.text != SKELETON
+            ]
+            if start:
+                self._mention_file_drafts()
+        else:
+            found = [f for f in store.drafts_for(self.source_path) if f.draft.text != text]
+            others = store.editing_elsewhere(self.source_path)
+            if others:
+                who = ", ".join(f"pid {i.pid}" for i in others)
+                self.notify(
+                    f"Another ssm-tui ({who}) is editing {self.source_path.name} too; "
+                    "a save here is checked against changes on disk.",
+                    severity="warning",
+                    markup=False,
+                )
+        found = [f for f in found if str(f.file) not in self._deferred_drafts]
+        if not found:
             return
+        self._offer(found[0], len(found) - 1)
 
-        def restore(answer: bool | None) -> None:
-            if answer:
-                self.source_path = Path(draft.source_path) if draft.source_path else None
-                self._set_buffer(draft.text, draft.title or "restored draft", saved=False)
-                self.notify("Draft restored.", markup=False)
+    def _mention_file_drafts(self) -> None:
+        """Starting without a file: say which files have abandoned drafts (they are offered
+        when the file is opened)."""
+        from ssm_tui.drafts import differs_from_file
+
+        names: list[str] = []
+        for found in self.drafts.all_drafts():
+            draft = found.draft
+            if draft.untitled or found.state in ("own", "running"):
+                continue
+            if draft.real_path not in names and differs_from_file(draft):
+                names.append(draft.real_path or "")
+        if names:
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            self.notify(
+                f"Unsaved drafts are kept for {shown}: open the file (ctrl+o) to restore one.",
+                markup=False,
+                timeout=10,
+            )
+
+    def _offer(self, found: FoundDraft, more: int) -> None:
+        from ssm_tui.drafts import describe_age, describe_changes, file_changed_since_draft
+
+        draft = found.draft
+        whose = {
+            "own": "by this ssm-tui",
+            "abandoned": "by an ssm-tui that is no longer running",
+            "other-host": f"by an ssm-tui on {draft.instance.host} (it may still run there)",
+            "running": "by an ssm-tui that is still running",
+        }[found.state]
+        lines = []
+        if draft.untitled:
+            lines.append(f"An unsaved new policy {draft.title or 'untitled'!r} was kept,")
+            count = len(draft.text.splitlines())
+            size = f"{count} line{'s' if count != 1 else ''}"
+        else:
+            name = self.source_path.name if self.source_path else draft.title
+            lines.append(f"A draft of {name} that differs from the file was kept,")
+            size = describe_changes(self.editor.text, draft.text) + " against the file"
+        lines.append(f"{describe_age(draft.saved_at_datetime)}, {whose}: {size}.")
+        if not draft.untitled and file_changed_since_draft(draft):
+            lines.append("The file was changed since that draft was made.")
+        if more:
+            lines.append(f"{more} older draft{'s' if more > 1 else ''} of it kept too.")
+
+        def answer(choice: str | None) -> None:
+            if choice == "restore":
+                self._restore(found)
+            elif choice == "discard":
+                self.drafts.remove(found)
+                self.notify("Draft discarded.", markup=False)
+                self._offer_drafts()
+            else:  # keep for later (escape too): offered again next time
+                self._deferred_drafts.add(str(found.file))
 
         self.push_screen(
-            ConfirmScreen(
-                f"Restore the unsaved policy {draft.title!r} from {draft.saved_at}?",
-                yes="Restore",
-                no="Start anew",
+            ChoiceScreen(
+                "\n".join(lines),
+                [
+                    ("restore", "Restore", "r"),
+                    ("keep", "Keep for later", "k"),
+                    ("discard", "Discard", "d"),
+                ],
+                cancel="keep",
+                title="Unsaved draft",
             ),
-            restore,
+            answer,
         )
+
+    def _restore(self, found: FoundDraft) -> None:
+        draft = found.draft
+        if draft.untitled:
+            self.source_path = None
+            self._snapshot = None
+            title = draft.title or "restored draft"
+        else:
+            title = self.title_of_buffer
+        self._set_buffer(draft.text, title, saved=False)
+        self.drafts.adopt(found, self._document(), title)
+        self.notify("Draft restored (not saved to the file yet).", markup=False)
+
+    @work(thread=True, exit_on_error=False, group="drafts")
+    def _prune_drafts(self) -> None:
+        self.drafts.prune()
 
     # --- helpers ------------------------------------------------------------------------
     @property
@@ -325,22 +476,63 @@ class SsmTuiApp(App[None]):
             )
         )
 
-    def save_draft(self) -> None:
-        from ssm_tui.drafts import clear_draft, save_draft
-
+    def save_draft(self) -> bool:
+        """Write the editor's text as this instance's draft of the open document (or forget
+        the draft when the text is what the file holds).  True when it is on disk."""
         if not self.is_running:  # as in validate_now
-            return
+            return False
+        return self._write_draft()
+
+    def _write_draft(self, *, quiet: bool = False) -> bool:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
         try:
-            if self.dirty:
-                save_draft(
-                    self.editor.text,
-                    str(self.source_path) if self.source_path else None,
+            text = self.editor.text
+            store = self.drafts
+            doc = self._document()
+        except Exception:  # the app is half torn down (a crash): nothing to save from
+            return False
+        try:
+            if text != self.saved_text:
+                snapshot = self._snapshot
+                store.save(
+                    doc,
+                    text,
                     self.title_of_buffer,
+                    base_sha256=snapshot.sha256 if snapshot else None,
+                    base_size=snapshot.size if snapshot else None,
                 )
             else:
-                clear_draft()
+                store.discard(doc)
         except OSError as exc:
-            self.notify(f"Could not save the draft: {exc}", severity="warning", markup=False)
+            if not quiet:
+                self.notify(f"Could not save the draft: {exc}", severity="warning", markup=False)
+            return False
+        return True
+
+    def checkpoint(self) -> bool:
+        """Write the draft now (before anything that could go wrong: format, export, copy,
+        the builder, the simulator, a fix, an insert, open, new, save, quit)."""
+        if not self.dirty:
+            return True
+        return self._write_draft()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: keep the last edit in a draft and write a report before
+        Textual ends the app (the user sees one line, not a traceback; see `run`)."""
+        with contextlib.suppress(Exception):
+            self._write_draft(quiet=True)
+        with contextlib.suppress(Exception):
+            self.crash_report = _write_crash_report(error)
+        super()._handle_exception(error)
+        self._return_code = EXIT_INTERNAL_ERROR
+
+    def _print_error_renderables(self) -> None:
+        if self.crash_report is None or "debug" in self.features:
+            super()._print_error_renderables()
+            return
+        self._exit_renderables.clear()
 
     # --- findings -----------------------------------------------------------------------
     @on(FindingsList.Jump)
@@ -362,6 +554,7 @@ class SsmTuiApp(App[None]):
         if self.result.policy.text != self.editor.text:
             self.notify("The policy changed; wait for the findings to update.", markup=False)
             return
+        self.checkpoint()
         for edit in sorted(finding.fix.edits, key=lambda e: e.offset, reverse=True):
             self.editor.replace(
                 edit.replacement,
@@ -374,9 +567,14 @@ class SsmTuiApp(App[None]):
     # --- messages from the panes --------------------------------------------------------
     @on(OpenInEditor)
     def _open_in_editor(self, message: OpenInEditor) -> None:
+        self.checkpoint()
+
         def load(answer: bool | None = True) -> None:
             if answer:
+                if self.dirty:  # the user chose to replace the unsaved work
+                    self.drafts.discard(self._document())
                 self.source_path = None
+                self._snapshot = None
                 self._set_buffer(message.text, message.title, saved=False)
                 self.action_show_editor()
 
@@ -394,16 +592,17 @@ class SsmTuiApp(App[None]):
 
     @on(InsertStatements)
     def _insert(self, message: InsertStatements) -> None:
-        from ssm_tui.policy.format import pretty
+        from ssm_tui.policy.format import loads_policy, pretty
 
-        if message.mode == "replace":
-            self.post_message(OpenInEditor(pretty(message.policy), message.title))
-            return
+        self.checkpoint()
         try:
-            current = json.loads(self.editor.text)
-        except ValueError:
+            if message.mode == "replace":
+                self.post_message(OpenInEditor(pretty(message.policy), message.title))
+                return
+            current = loads_policy(self.editor.text)
+        except ValueError as exc:
             self.notify(
-                "The editor's policy is not valid JSON; fix it before appending.",
+                f"The editor's policy is not valid JSON ({exc}); fix it before appending.",
                 severity="error",
                 markup=False,
             )
@@ -414,8 +613,15 @@ class SsmTuiApp(App[None]):
         if not isinstance(statements, list):
             statements = []
         added = message.policy.get("Statement", [])
+        if not isinstance(current, dict):
+            current = {"Version": "2012-10-17"}
         current["Statement"] = statements + (added if isinstance(added, list) else [added])
-        self.editor.replace(pretty(current), (0, 0), self.editor.document.end)
+        try:
+            text = pretty(current)
+        except ValueError as exc:
+            self.notify(f"Not appended: {exc}", severity="error", markup=False)
+            return
+        self.editor.replace(text, (0, 0), self.editor.document.end)
         self.notify(f"Appended the statements of {message.title}.", markup=False)
         self.action_show_editor()
 
@@ -423,7 +629,13 @@ class SsmTuiApp(App[None]):
     def _copy_request(self, message: CopyRequest) -> None:
         from ssm_tui.export.clipboard import policy_text
 
-        self._copy(policy_text(message.policy, self.settings.copy_format), message.title)
+        self.checkpoint()
+        try:
+            text = policy_text(message.policy, self.settings.copy_format)
+        except ValueError as exc:
+            self.notify(f"Not copied: {exc}", severity="error", markup=False)
+            return
+        self._copy(text, message.title)
 
     # --- simulate -----------------------------------------------------------------------
     def action_simulate(self) -> None:
@@ -438,14 +650,17 @@ class SsmTuiApp(App[None]):
             self.editor.cursor_location = (line - 1, column - 1)
             self.editor.scroll_cursor_visible(center=True)
 
+        self.checkpoint()
         self.push_screen(SimulatorScreen(self.editor.text, self._last_simulation), go_to)
 
     # --- build a statement ----------------------------------------------------------------
     def action_build_statement(self) -> None:
+        from ssm_tui.policy.format import loads_policy
         from ssm_tui.tui.builder_screen import BuilderScreen
 
+        self.checkpoint()
         try:
-            json.loads(self.editor.text)
+            loads_policy(self.editor.text)
         except ValueError:
             # Checked before the form opens, so a built statement is never refused afterwards.
             self.notify(
@@ -464,8 +679,11 @@ class SsmTuiApp(App[None]):
 
     # --- export -------------------------------------------------------------------------
     def action_export(self) -> None:
+        from ssm_tui.policy.format import loads_policy
+
+        self.checkpoint()
         try:
-            policy = json.loads(self.editor.text)
+            policy = loads_policy(self.editor.text)
         except ValueError:
             self.notify(
                 "Fix the JSON syntax error first (see Findings).", severity="warning", markup=False
@@ -509,10 +727,12 @@ class SsmTuiApp(App[None]):
     # --- copy ---------------------------------------------------------------------------
     def action_copy_policy(self) -> None:
         from ssm_tui.export.clipboard import policy_text
+        from ssm_tui.policy.format import loads_policy
 
+        self.checkpoint()
         text = self.editor.text
-        with contextlib.suppress(ValueError):  # not JSON: copy what is there
-            text = policy_text(json.loads(text), self.settings.copy_format)
+        with contextlib.suppress(ValueError):  # not JSON (or not writable): copy what is there
+            text = policy_text(loads_policy(text), self.settings.copy_format)
         errors = self.result is not None and any(
             f.severity == "error" for f in self.result.findings
         )
@@ -587,39 +807,60 @@ class SsmTuiApp(App[None]):
         self._reformat(minified=True)
 
     def _reformat(self, *, minified: bool) -> None:
-        from ssm_tui.policy.format import minify, pretty
+        from ssm_tui.policy.format import loads_policy, minify, pretty
 
+        self.checkpoint()
         try:
-            value = json.loads(self.editor.text)
+            value = loads_policy(self.editor.text)
         except ValueError:
             self.notify(
                 "Fix the JSON syntax error first (see Findings).", severity="warning", markup=False
             )
             return
-        text = minify(value) if minified else pretty(value)
+        try:
+            text = minify(value) if minified else pretty(value)
+        except ValueError as exc:
+            self.notify(f"Not formatted: {exc}", severity="warning", markup=False)
+            return
         self.editor.replace(text, (0, 0), self.editor.document.end)
 
     def action_new(self) -> None:
+        self.checkpoint()
         self.post_message(OpenInEditor(SKELETON, "new policy"))
 
     def action_open(self) -> None:
+        self.checkpoint()
+
         def opened(path: str | None) -> None:
+            from ssm_tui.export.files import FileProblem
+
             if not path:
                 return
+            target = Path(path).expanduser()
             try:
-                text = Path(path).expanduser().read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                self.notify(f"Cannot open {path}: {exc}", severity="error", markup=False)
+                loaded = self._read(target)
+            except FileProblem as exc:
+                self.notify(f"Not opened: {exc}", severity="error", markup=False, timeout=10)
                 return
 
             def load(answer: bool | None = True) -> None:
-                if answer:
-                    self.source_path = Path(path).expanduser()
-                    self._set_buffer(text, self.source_path.name, saved=True)
+                if not answer:
+                    return
+                if self.dirty:  # the user chose to discard the unsaved work
+                    self.drafts.discard(self._document())
+                self.source_path = target
+                self._snapshot = loaded.snapshot
+                self._set_buffer(loaded.text, target.name, saved=True)
+                self._offer_drafts()
 
             if self.dirty:
                 self.push_screen(
-                    ConfirmScreen("Discard the unsaved changes?", yes="Discard", no="Keep"), load
+                    ConfirmScreen(
+                        f"Discard the unsaved changes to {self.title_of_buffer}?",
+                        yes="Discard",
+                        no="Keep",
+                    ),
+                    load,
                 )
             else:
                 load()
@@ -628,31 +869,144 @@ class SsmTuiApp(App[None]):
 
     def action_save(self) -> None:
         if self.source_path is None:
-            self.push_screen(PathScreen("Save the policy as"), self._save_to)
+            self._save_as()
         else:
             self._save_to(str(self.source_path))
 
-    def _save_to(self, path: str | None) -> None:
-        from ssm_tui.drafts import clear_draft
-        from ssm_tui.export.files import write_atomic
+    def _save_as(self) -> None:
+        self.push_screen(PathScreen("Save the policy as"), self._save_to)
+
+    def _save_to(
+        self, path: str | None, *, overwrite: bool = False, allow_read_only: bool = False
+    ) -> None:
+        """Save the editor's text to `path`: to the file that was opened only if nobody
+        changed it since (else ask), over another existing file or a read-only one only if
+        the user says so.  Any failure is one line; the text stays in the editor and in the
+        draft."""
+        from ssm_tui.export.files import (
+            ChangedOnDisk,
+            FileExistsConflict,
+            ReadOnlyFile,
+            save_policy_file,
+        )
 
         if not path:
             return
         target = Path(path).expanduser()
+        drafted = self.checkpoint()
+        text = self.editor.text
+        same = self.source_path is not None and os.path.realpath(target) == os.path.realpath(
+            self.source_path
+        )
+        opened = self._snapshot if same else None
         try:
-            write_atomic(target, self.editor.text)
-        except OSError as exc:
-            self.notify(
-                f"Could not save {target}: {exc.strerror or exc}", severity="error", markup=False
+            snapshot = save_policy_file(
+                target,
+                text,
+                expected=opened,
+                overwrite=overwrite,
+                allow_read_only=allow_read_only,
+                bom=self._snapshot.bom if self._snapshot is not None else None,
+            )
+        except ChangedOnDisk:
+            self._changed_on_disk(target)
+            return
+        except FileExistsConflict:
+            what = "was created since you opened it" if same else "already exists"
+
+            def overwrite_it(answer: bool | None) -> None:
+                if answer:
+                    self._save_to(path, overwrite=True, allow_read_only=allow_read_only)
+
+            self.push_screen(
+                ConfirmScreen(f"{target} {what}. Overwrite it?", yes="Overwrite", no="Cancel"),
+                overwrite_it,
             )
             return
+        except ReadOnlyFile:
+
+            def write_anyway(answer: bool | None) -> None:
+                if answer:
+                    self._save_to(path, overwrite=overwrite, allow_read_only=True)
+
+            self.push_screen(
+                ConfirmScreen(
+                    f"{target} is read-only. Write it anyway (it stays read-only)?",
+                    yes="Write",
+                    no="Cancel",
+                ),
+                write_anyway,
+            )
+            return
+        except OSError as exc:  # FileProblem: one line that names the file
+            kept = "the text is still here and in a draft" if drafted else "the text is still here"
+            self.notify(f"Not saved: {exc}; {kept}.", severity="error", markup=False, timeout=15)
+            return
+        old_document = self._document()
+        links = self._snapshot.links if same and self._snapshot is not None else 1
         self.source_path = target
-        self.saved_text = self.editor.text
+        self._snapshot = snapshot
+        self.saved_text = text
         self.title_of_buffer = target.name
         self._update_title()
+        self.drafts.discard(old_document)
+        self._write_draft(quiet=True)  # forgets the draft, or keeps what was typed since
+        note = f" (its {links - 1} other hard link(s) keep the old text)" if links > 1 else ""
+        self.notify(f"Saved {target}{note}", markup=False)
+
+    def _changed_on_disk(self, target: Path) -> None:
+        from ssm_tui.export.files import snapshot_of
+
+        gone = snapshot_of(target) is None
+        what = "was deleted" if gone else "changed on disk"
+        choices = [
+            ("overwrite", "Save it again" if gone else "Overwrite", "o"),
+            ("elsewhere", "Save elsewhere", "s"),
+            ("cancel", "Cancel", "c"),
+        ]
+        if not gone:
+            choices.insert(0, ("reload", "Reload", "r"))
+
+        def answer(choice: str | None) -> None:
+            if choice == "reload":
+                self._reload(target)
+            elif choice == "overwrite":
+                self._save_to(str(target), overwrite=True)
+            elif choice == "elsewhere":
+                self._save_as()
+
+        self.push_screen(
+            ChoiceScreen(
+                f"{target} {what} since you opened it (another program or another "
+                "ssm-tui). Your text is not saved yet; it is kept in a draft."
+                + ("" if gone else "\nReload shows the file's text (ctrl+z brings yours back)."),
+                choices,
+                cancel="cancel",
+                title="Changed on disk",
+            ),
+            answer,
+        )
+
+    def _reload(self, target: Path) -> None:
+        """Load the file's text from disk, keeping the editor's text undoable (ctrl+z) and
+        in a draft of its own (offered by a later ssm-tui if this one goes away)."""
+        from ssm_tui.drafts import Document
+        from ssm_tui.export.files import FileProblem
+
+        try:
+            loaded = self._read(target)
+        except FileProblem as exc:
+            self.notify(f"Not reloaded: {exc}", severity="error", markup=False)
+            return
+        mine = self.editor.text
         with contextlib.suppress(OSError):
-            clear_draft()
-        self.notify(f"Saved {target}", markup=False)
+            owner = f"{self.drafts.instance.id}-before-reload"
+            self.drafts.save(Document(None, None, owner), mine, f"{target.name} before reload")
+        self.saved_text = loaded.text
+        self._snapshot = loaded.snapshot
+        self.editor.replace(loaded.text, (0, 0), self.editor.document.end)
+        self._update_title()
+        self.notify(f"Reloaded {target.name}; ctrl+z brings your text back.", markup=False)
 
     # --- navigation, help, quit ---------------------------------------------------------
     @property
@@ -692,12 +1046,20 @@ class SsmTuiApp(App[None]):
 
     def action_quit_app(self) -> None:
         if not self.dirty:
+            self._write_draft(quiet=True)  # forgets a draft the saved file made needless
             self.exit()
             return
+        self.checkpoint()
 
         def answer(quit_anyway: bool | None) -> None:
             if quit_anyway:
-                self.save_draft()
+                if not self.checkpoint():
+                    self.notify(
+                        "The draft could not be written: save the policy (ctrl+s) or copy it.",
+                        severity="error",
+                        markup=False,
+                    )
+                    return
                 self.exit()
 
         self.push_screen(
@@ -773,6 +1135,30 @@ def _saved_theme() -> str | None:
     return theme if isinstance(theme, str) else None
 
 
-def run(path: str | None = None, *, mouse: bool = True) -> None:
-    """Start the app (the `ssm-tui` command with no subcommand)."""
-    SsmTuiApp(path).run(mouse=mouse)
+def _write_crash_report(error: BaseException) -> Path:
+    """Write the traceback of an unexpected error to the state folder; its path."""
+    from ssm_tui.export.files import write_atomic
+    from ssm_tui.paths import ensure_dir, state_dir
+
+    folder = ensure_dir(state_dir() / "crash-reports")
+    moment = datetime.now(UTC)
+    path = folder / f"ssm-tui-{moment:%Y%m%d-%H%M%S}-{os.getpid()}.txt"
+    details = "".join(traceback.format_exception(error))
+    write_atomic(path, f"ssm-tui crashed at {moment.isoformat()}\n\n{details}")
+    return path
+
+
+def run(path: str | None = None, *, mouse: bool = True) -> int:
+    """Start the app (the `ssm-tui` command with no subcommand); its exit status: 0, or
+    EXIT_INTERNAL_ERROR after an unexpected error (said in one line, with where the report
+    and the draft are)."""
+    app = SsmTuiApp(path)
+    app.run(mouse=mouse)
+    if app.crash_report is not None:
+        print(
+            f"ssm-tui: internal error; your text is kept in a draft (offered next time) and "
+            f"the report is in {app.crash_report}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERROR
+    return app.return_code or 0

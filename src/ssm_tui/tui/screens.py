@@ -1,9 +1,11 @@
-"""Modal screens: confirm, ask for a path, help with every key, terminal too small."""
+"""Modal screens: confirm, choose among several answers, ask for a path, help with every
+key, terminal too small."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical, VerticalScroll
@@ -46,6 +48,67 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+class ChoiceScreen(ModalScreen[str]):
+    """A question with several answers, each a button with its key; escape gives
+    `cancel`.  The question is shown literally (it holds file names and titles)."""
+
+    DEFAULT_CSS = """
+    ChoiceScreen { align: center middle; }
+    ChoiceScreen > Vertical {
+        width: 76; height: auto; max-width: 95%; max-height: 95%; border: thick $warning;
+        padding: 0 1; background: $surface;
+    }
+    ChoiceScreen Grid { grid-gutter: 0 1; height: auto; margin-top: 1; }
+    ChoiceScreen Button { width: 100%; }
+    """
+
+    def __init__(
+        self,
+        question: str,
+        choices: list[tuple[str, str, str]],
+        *,
+        cancel: str,
+        title: str = "",
+    ) -> None:
+        """`choices` are (value, label, key); `cancel` is the value of escape."""
+        super().__init__()
+        self.question = question
+        self.choices = choices
+        self.cancel = cancel
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = Content(self.title_text)
+            yield Static(Content(self.question))
+            grid = Grid()
+            columns = 2 if len(self.choices) == 4 else min(len(self.choices), 3)
+            grid.styles.grid_size_columns = columns
+            with grid:
+                for index, (value, label, key) in enumerate(self.choices):
+                    suffix = f"{key}/esc" if value == self.cancel else key
+                    yield Button(
+                        Content(f"{label} ({suffix})"),
+                        variant="warning" if index == 0 else "default",
+                        id=f"choice-{value}",
+                    )
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss((event.button.id or "").removeprefix("choice-"))
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "escape":
+            event.stop()
+            self.dismiss(self.cancel)
+            return
+        for value, _label, key in self.choices:
+            if event.key == key:
+                event.stop()
+                self.dismiss(value)
+                return
 
 
 class PathScreen(ModalScreen[str | None]):
