@@ -132,3 +132,60 @@ def test_permissions_and_diff_say_when_the_text_is_not_a_policy(
     assert code == 2 and out == "" and "not valid JSON" in err and "ssm-tui check" in err
     code, _, err = run(["diff", str(good), str(broken)], capsys)
     assert code == 2 and "broken.json" in err
+
+
+# --- size cap and hostile content (issue 9) ------------------------------------------------
+
+
+def _big_policy(path: Path) -> Path:
+    statement = allow("ssm:GetParameter")
+    path.write_text(json.dumps(policy(*[statement] * 4000)), encoding="utf-8")
+    assert len(path.read_text()) > 200_000
+    return path
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["permissions", "{}"],
+        ["permissions", "--format", "json", "{}"],
+        ["diff", "{}", "small"],
+        ["diff", "small", "{}"],
+        ["simulate", "{}", "--action", "ssm:GetParameter"],
+    ],
+)
+def test_policy_commands_refuse_more_than_200000_characters(
+    tmp_path: Path, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = _big_policy(tmp_path / "big.json")
+    small = tmp_path / "small.json"
+    small.write_text(json.dumps(policy(allow("ssm:GetParameter"))), encoding="utf-8")
+    names = {"{}": str(big), "small": str(small)}
+    code, out, err = run([names.get(a, a) for a in argv], capsys)
+    assert (code, out) == (2, "")
+    size = len(big.read_text())
+    assert err == (
+        f"ssm-tui {argv[0]}: {big}: {size:,} characters; ssm-tui reads policies up to "
+        "200,000 characters\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": NaN}}',
+        '{"Version": ' + "9" * 5000 + "}",
+        "[" * 5000 + "]" * 5000,
+        '{"Statement": [{"Condition": ' + '{"a":' * 2000 + "1" + "}" * 2000 + "}]}",
+    ],
+    ids=["nan", "huge-int", "deep", "deep-condition"],
+)
+def test_permissions_and_diff_on_hostile_json_exit_2_with_one_line(
+    tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "hostile.json"
+    path.write_text(text, encoding="utf-8")
+    for argv in (["permissions", str(path)], ["diff", str(path), str(path)]):
+        code, out, err = run(argv, capsys)
+        assert (code, out) == (2, "")
+        assert err.count("\n") == 1 and "Traceback" not in err

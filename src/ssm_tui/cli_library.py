@@ -1,17 +1,21 @@
 """CLI faces of the library: `managed`, `templates`, `permissions` and `diff`.
 
 Each handler takes the parsed arguments and the output streams and returns the exit status:
-0 on success, 2 for a usage error (unknown name, bad parameter, unreadable file).
+0 on success, 2 for a usage error (unknown name, bad parameter, unreadable file, a policy
+file over 200,000 characters).  Text output and messages show terminal control characters
+(from policy files, file names and arguments) as visible escapes; JSON output writes them as
+JSON escapes (`ssm_tui.report.dumps`).
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
-import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ssm_tui.catalog import ACCESS_LEVELS, closest
+from ssm_tui.cli_export import too_large
+from ssm_tui.textsafe import escape_control
 
 if TYPE_CHECKING:
     from ssm_tui.library.managed import ManagedPolicy
@@ -21,14 +25,19 @@ EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def _json(payload: Any, out: TextIO) -> None:
-    json.dump(payload, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    from ssm_tui.report import dumps
+
+    out.write(dumps(payload))
+
+
+def _lines(lines: list[str], out: TextIO) -> None:
+    out.writelines(escape_control(line) + "\n" for line in lines)
 
 
 def _unknown(kind: str, name: str, choices: list[str], err: TextIO) -> int:
     guesses = closest(name, choices, 3)
     hint = f"; did you mean {', '.join(guesses)}?" if guesses else ""
-    print(f"ssm-tui: no {kind} named {name!r}{hint}", file=err)
+    print(escape_control(f"ssm-tui: no {kind} named {name!r}{hint}"), file=err)
     return EXIT_USAGE
 
 
@@ -70,23 +79,28 @@ def run_permissions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ssm_tui.cli import UsageError, read_source
     from ssm_tui.permissions import effective_permissions
 
+    prog = "ssm-tui permissions"
     try:
         source = read_source(args.path)
     except UsageError as exc:
-        print(f"ssm-tui permissions: {exc}", file=err)
+        print(f"{prog}: {escape_control(str(exc))}", file=err)
+        return EXIT_USAGE
+    if too_large(prog, source, err):
         return EXIT_USAGE
     permissions = effective_permissions(source.text)
     if permissions.error is not None:
         print(
-            f"ssm-tui permissions: {source.name}: {permissions.error} (run 'ssm-tui check "
-            f"{args.path}' for details)",
+            escape_control(
+                f"{prog}: {source.name}: {permissions.error} (run 'ssm-tui check "
+                f"{args.path}' for details)"
+            ),
             file=err,
         )
         return EXIT_USAGE
     if args.format == "json":
         _json(permissions.to_json(), out)
     else:
-        out.writelines(line + "\n" for line in _permission_lines(permissions))
+        _lines(_permission_lines(permissions), out)
     return EXIT_OK
 
 
@@ -94,20 +108,23 @@ def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ssm_tui.cli import UsageError, read_source
     from ssm_tui.permissions import diff_permissions
 
+    prog = "ssm-tui diff"
     try:
         before, after = read_source(args.before), read_source(args.after)
     except UsageError as exc:
-        print(f"ssm-tui diff: {exc}", file=err)
+        print(f"{prog}: {escape_control(str(exc))}", file=err)
+        return EXIT_USAGE
+    if too_large(prog, before, err) or too_large(prog, after, err):
         return EXIT_USAGE
     diff = diff_permissions(before.text, after.text)
     for source, error in ((before, diff.before.error), (after, diff.after.error)):
         if error is not None:
-            print(f"ssm-tui diff: {source.name}: {error}", file=err)
+            print(escape_control(f"{prog}: {source.name}: {error}"), file=err)
             return EXIT_USAGE
     if args.format == "json":
         _json(diff.to_json(), out)
     else:
-        out.writelines(line + "\n" for line in _diff_lines(diff))
+        _lines(_diff_lines(diff), out)
     return EXIT_OK
 
 
@@ -213,11 +230,11 @@ def _show_policy(policy: ManagedPolicy, args: argparse.Namespace, out: TextIO, e
             f"  DEPRECATED: use {policy.replacement} instead. "
             f"{policy.deprecation_note or ''}".rstrip()
         )
-    out.writelines(line + "\n" for line in lines)
+    _lines(lines, out)
     out.write(version.text)
     if permissions is not None:
         out.write("\neffective permissions\n")
-        out.writelines(line + "\n" for line in _permission_lines(permissions, "  "))
+        _lines(_permission_lines(permissions, "  "), out)
     return EXIT_OK
 
 
@@ -253,7 +270,7 @@ def _diff_versions(
         f"{policy.name}: {before.version_id} ({(before.created or '')[:10]}) -> "
         f"{after.version_id} ({(after.created or '')[:10]})\n"
     )
-    out.writelines(line + "\n" for line in _diff_lines(diff))
+    _lines(_diff_lines(diff), out)
     if args.document:
         out.writelines(
             difflib.unified_diff(
@@ -279,7 +296,6 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
 
 def run_templates(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ssm_tui.library.templates import (
-        TemplateParameterError,
         printed,
         printed_examples,
         template,
@@ -316,11 +332,8 @@ def run_templates(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         params = _parse_params(args.param or [])
         text = found.render_text(params, minify=args.minify)
-    except TemplateParameterError as exc:
-        print(f"ssm-tui templates render: {exc}", file=err)
-        return EXIT_USAGE
-    except ValueError as exc:
-        print(f"ssm-tui templates render: {exc}", file=err)
+    except ValueError as exc:  # TemplateParameterError too
+        print(f"ssm-tui templates render: {escape_control(str(exc))}", file=err)
         return EXIT_USAGE
     out.write(text if text.endswith("\n") else text + "\n")
     return EXIT_OK

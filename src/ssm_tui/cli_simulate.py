@@ -1,14 +1,19 @@
 """CLI face of the simulator: `simulate PATH... --action A [--resource ARN] [--context K=V]`.
 
 Exit status: 0 when the request is allowed, 1 when it is denied (explicitly or
-implicitly), 2 for a usage error (unreadable file, not a policy, malformed --context).
+implicitly), 2 for a usage error (unreadable file, a file over 200,000 characters, not a
+policy, malformed --context).  Text output and messages show terminal control characters
+from the policies, file names and arguments as visible escapes; JSON output writes them as
+JSON escapes.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any, TextIO
+
+from ssm_tui.cli_export import too_large
+from ssm_tui.textsafe import escape_control
 
 EXIT_ALLOWED, EXIT_DENIED, EXIT_USAGE = 0, 1, 2
 PROG = "ssm-tui simulate"
@@ -37,26 +42,30 @@ def run_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         sources = [read_source(path) for path in args.paths]
         context = parse_context(args.context)
     except (UsageError, ValueError) as exc:
-        print(f"{PROG}: {exc}", file=err)
+        print(f"{PROG}: {escape_control(str(exc))}", file=err)
+        return EXIT_USAGE
+    if any(too_large(PROG, source, err) for source in sources):
         return EXIT_USAGE
     try:
         request = Request(action=args.action, resource=args.resource, context=context)
     except ValidationError as exc:
         message = exc.errors()[0]["msg"].removeprefix("Value error, ")
-        print(f"{PROG}: {message}", file=err)
+        print(f"{PROG}: {escape_control(message)}", file=err)
         return EXIT_USAGE
     try:
         decision = simulate([source.text for source in sources], request)
     except PolicyError as exc:
-        print(f"{PROG}: {sources[exc.index].name}: {exc.reason}", file=err)
+        name = escape_control(sources[exc.index].name)
+        print(f"{PROG}: {name}: {escape_control(exc.reason)}", file=err)
         return EXIT_USAGE
     if args.format == "json":
+        from ssm_tui.report import dumps
+
         payload = decision.to_json()
         payload["policies"] = [source.name for source in sources]
-        json.dump(payload, out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        out.write(dumps(payload))
     else:
-        out.write(decision.summary() + "\n")
+        out.writelines(escape_control(line) + "\n" for line in decision.summary().split("\n"))
     return EXIT_ALLOWED if decision.allowed else EXIT_DENIED
 
 
