@@ -194,10 +194,13 @@ class CheckContext:
             return False
         if pointer in malformed:
             return True
-        # few values are ever malformed: test them as prefixes rather than walk up pointer
-        for bad in malformed:
-            if pointer.startswith(bad) and pointer[len(bad) : len(bad) + 1] == "/":
+        # walk up the pointer's ancestors (one set lookup each): thousands of values may be
+        # malformed, so testing each of them as a prefix would be quadratic
+        end = pointer.rfind("/")
+        while end >= 0:
+            if pointer[:end] in malformed:
                 return True
+            end = pointer.rfind("/", 0, end)
         return False
 
     def mark(self, pointer: str) -> None:

@@ -300,6 +300,9 @@ def _sids(ctx: CheckContext) -> Iterator[Finding]:
     assert document is not None
     seen: dict[str, Statement] = {}
     names = {s.sid.value for s in document.statements if s.sid is not None}
+    # the lowest number tried so far for each duplicated Sid: `names` only grows, so the
+    # next free number is never lower (without it, n copies of a Sid cost n*n lookups)
+    next_number: dict[str, int] = {}
     for statement in document.statements:
         sid = statement.sid
         if sid is None:
@@ -326,9 +329,10 @@ def _sids(ctx: CheckContext) -> Iterator[Finding]:
             continue
         if sid.value in seen:
             first = seen[sid.value]
-            number = 2
+            number = next_number.get(sid.value, 2)
             while f"{sid.value}{number}" in names:
                 number += 1
+            next_number[sid.value] = number + 1
             renamed = f"{sid.value}{number}"
             names.add(renamed)
             yield ctx.finding(

@@ -7,7 +7,6 @@ Shared by the checks (is this ARN well formed, which resource type is it), the s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
@@ -78,41 +77,52 @@ def variables_as_wildcards(text: str) -> str:
     return VARIABLE.sub("*", text) if "${" in text else text
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
-    kind: str  # "lit", "any" (one char), "star" (any run), "plus" (one or more)
-    char: str = ""
+_WILDCARDS = re.compile(r"[*?]")
+_TEMPLATE_WILDCARDS = re.compile(r"[*?]|\$\{")
 
 
-def _tokens(pattern: str, *, template: bool) -> tuple[_Token, ...]:
-    tokens: list[_Token] = []
-    pos = 0
-    while pos < len(pattern):
-        if template and pattern.startswith("${", pos):
-            end = pattern.find("}", pos)
+@lru_cache(maxsize=4096)
+def _template_masks(template: str) -> tuple[int, int, int, dict[str, int]]:
+    """A template field as bit masks over its token positions: (length, stars, one-char
+    wildcards, positions of each literal character).  `${Placeholder}` is one or more
+    characters: a one-char wildcard then a star."""
+    stars = anys = 0
+    chars: dict[str, int] = {}
+    position = pos = 0
+    while pos < len(template):
+        char = template[pos]
+        if char == "$" and template.startswith("${", pos):
+            end = template.find("}", pos)
             if end != -1:
-                tokens.append(_Token("plus"))
+                anys |= 1 << position
+                stars |= 1 << (position + 1)
+                position += 2
                 pos = end + 1
                 continue
-        char = pattern[pos]
         if char == "*":
-            tokens.append(_Token("star"))
+            stars |= 1 << position
         elif char == "?":
-            tokens.append(_Token("any"))
+            anys |= 1 << position
         else:
-            tokens.append(_Token("lit", char))
+            chars[char] = chars.get(char, 0) | 1 << position
+        position += 1
         pos += 1
-    return tuple(tokens)
+    return position, stars, anys, chars
 
 
-def _expand_plus(tokens: tuple[_Token, ...]) -> tuple[_Token, ...]:
-    out: list[_Token] = []
-    for token in tokens:
-        if token.kind == "plus":
-            out.extend((_Token("any"), _Token("star")))
-        else:
-            out.append(token)
-    return tuple(out)
+def _literal_prefix(text: str, wildcards: re.Pattern[str]) -> str:
+    found = wildcards.search(text)
+    return text if found is None else text[: found.start()]
+
+
+def _literal_suffix(text: str, template: bool) -> str:
+    """The characters after the last wildcard (or placeholder, in a template)."""
+    cut = max(text.rfind("*"), text.rfind("?"))
+    if template:
+        close = text.rfind("}")
+        if close > cut and text.rfind("${", 0, close) != -1:
+            cut = close
+    return text[cut + 1 :]
 
 
 @lru_cache(maxsize=4096)
@@ -122,41 +132,52 @@ def patterns_overlap(pattern: str, template: str) -> bool:
     `pattern` uses IAM wildcards (`*`, `?`); `template` is a field of a catalogue ARN
     template where each `${Placeholder}` stands for one or more characters (and may
     also contain wildcards from a policy).  Case-sensitive, as ARN matching is.
+
+    Linear in the pattern's length: equal literal ends are compared and cut off first,
+    then the rest is matched with one bit set of template positions per pattern character.
     """
-    left = _tokens(pattern, template=False)
-    right = _expand_plus(_tokens(template, template=True))
-    return _overlap(left, right)
+    # literal heads and tails must agree character for character (most pairs stop here)
+    head, template_head = (
+        _literal_prefix(pattern, _WILDCARDS),
+        _literal_prefix(template, _TEMPLATE_WILDCARDS),
+    )
+    common = min(len(head), len(template_head))
+    if head[:common] != template_head[:common]:
+        return False
+    pattern, template = pattern[common:], template[common:]
+    tail, template_tail = _literal_suffix(pattern, False), _literal_suffix(template, True)
+    common = min(len(tail), len(template_tail))
+    if common:
+        if tail[-common:] != template_tail[-common:]:
+            return False
+        pattern, template = pattern[:-common], template[:-common]
+    return _overlap(pattern, *_template_masks(template))
 
 
-def _overlap(left: tuple[_Token, ...], right: tuple[_Token, ...]) -> bool:
-    # Dynamic programming over positions: reachable[i][j] means left[:i] and right[:j]
-    # can consume the same string.
-    n, m = len(left), len(right)
-    reachable = [[False] * (m + 1) for _ in range(n + 1)]
-    reachable[0][0] = True
-    for i in range(n + 1):
-        for j in range(m + 1):
-            if not reachable[i][j]:
-                continue
-            a = left[i] if i < n else None
-            b = right[j] if j < m else None
-            if a is not None and a.kind == "star":
-                reachable[i + 1][j] = True  # the star matches nothing more
-                if b is not None:
-                    reachable[i][j + 1] = True  # the star absorbs what b matches
-            if b is not None and b.kind == "star":
-                reachable[i][j + 1] = True
-                if a is not None:
-                    reachable[i + 1][j] = True
-            if (
-                a is not None
-                and b is not None
-                and a.kind != "star"
-                and b.kind != "star"
-                and (a.kind == "any" or b.kind == "any" or a.char == b.char)
-            ):
-                reachable[i + 1][j + 1] = True
-    return reachable[n][m]
+def _overlap(pattern: str, m: int, stars: int, anys: int, chars: dict[str, int]) -> bool:
+    # Dynamic programming over positions, one pattern character at a time: bit j of `row`
+    # means pattern[:i] and the template's first j tokens can consume the same string.
+    full = (1 << (m + 1)) - 1
+    non_stars = ((1 << m) - 1) & ~stars
+
+    def closed(row: int) -> int:  # a template star may match nothing
+        while True:
+            wider = row | ((row & stars) << 1)
+            if wider == row:
+                return row
+            row = wider
+
+    row = closed(1)
+    for char in pattern:
+        if char == "*":
+            # the pattern's star absorbs every template token from the first reachable one
+            row = full & ~((row & -row) - 1)
+            continue
+        step = non_stars if char == "?" else anys | chars.get(char, 0)
+        row = closed((row & stars) | ((row & step) << 1))
+        if not row:
+            return False
+    return bool(row >> m & 1)
 
 
 @lru_cache(maxsize=65536)
