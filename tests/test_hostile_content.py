@@ -117,3 +117,46 @@ def test_pretty_of_a_deep_value_is_a_value_error_not_recursion() -> None:
         pretty(value)
     with pytest.raises(ValueError, match="not finite"):
         minify({"a": float("nan")})
+
+
+def _account(document_text: str) -> str:
+    """An account-details file holding `document_text` as a URL-encoded inline policy."""
+    import urllib.parse
+
+    role = {"RoleName": "r", "RolePolicyList": [{"PolicyName": "p"}]}
+    role["RolePolicyList"][0]["PolicyDocument"] = urllib.parse.quote(document_text)
+    return json.dumps({"RoleDetailList": [role]})
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_TEXTS))
+@pytest.mark.parametrize(
+    "command",
+    ["export", "simulate", "permissions", "diff", "account-file", "account-document"],
+)
+def test_every_command_gives_a_clear_outcome(
+    tmp_path: object, name: str, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pathlib import Path
+
+    from ssm_tui.cli import main
+
+    text = HOSTILE_TEXTS[name]
+    path = Path(str(tmp_path)) / "policy.json"
+    path.write_text(_account(text) if command == "account-document" else text, "utf-8")
+    argv = {
+        "export": ["export", str(path), "--to", "terraform"],
+        "simulate": ["simulate", str(path), "--action", "ssm:GetParameter"],
+        "permissions": ["permissions", str(path)],
+        "diff": ["diff", str(path), str(path)],
+        "account-file": ["check", "--account-details", str(path)],
+        "account-document": ["check", "--account-details", str(path)],
+    }[command]
+    code = main(argv)
+    out, err = capsys.readouterr()
+    if command == "account-document":  # the policy is checked: a syntax-error finding
+        assert code == 1 and "JSON_SYNTAX_ERROR" in out and err == ""
+    else:
+        assert code == 2
+        assert out == "" or command == "account-file"  # check prints its summary line
+        assert err.count("\n") == 1 and "Traceback" not in err
+        assert "line 1, column" in err or "line 2, column" in err or "not valid JSON" in err
