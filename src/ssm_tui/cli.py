@@ -1,7 +1,9 @@
 """Command line: `ssm-tui check` for scripts and CI (more subcommands come with later faces).
 
 Exit status of `check`: 0 when no finding is at or above --fail-on, 1 when one is, 2 for a
-usage error or an unreadable file (one line on stderr, never a traceback).
+usage error or an unreadable file (one line on stderr, never a traceback).  Every command:
+3 (`EXIT_INTERNAL`) for an unexpected internal error, after one line on stderr saying where
+the traceback was written (``<state dir>/crash-reports``).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,13 +19,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ssm_tui import __version__
+from ssm_tui.export.files import FileProblem, FileSnapshot, NotUtf8, TooLarge, read_policy_file
+from ssm_tui.textsafe import escape_control
 
 if TYPE_CHECKING:
+    from ssm_tui.checks import ValidationResult
     from ssm_tui.checks.base import PolicyType
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 STDIN_NAME = "<stdin>"
 PROGRESS_THRESHOLD = 20  # show a progress bar on a terminal from this many policies on
+# the largest policy text a command reads; mirrors ssm_tui.checks.MAX_CHECKED_CHARS (a test
+# keeps them equal) without importing the validator
+MAX_INPUT_CHARS = 200_000
+# no file larger than this is read at all (check reports an oversized text as a finding, but
+# need not hold a multi-gigabyte file in memory to do so)
+MAX_READ_BYTES = 64 * 1024 * 1024
+CRASH_FOLDER = "crash-reports"
 
 
 class UsageError(Exception):
@@ -34,6 +47,8 @@ class Source:
     name: str
     text: str
     path: str | None = None  # the file it was read from; None for stdin and embedded policies
+    snapshot: FileSnapshot | None = None  # what the file was when read (for --fix)
+    not_utf8: NotUtf8 | None = None  # its first byte that is not UTF-8 (became U+FFFD)
 
 
 def decode_policy_bytes(data: bytes) -> str:
@@ -42,27 +57,50 @@ def decode_policy_bytes(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace")
+        return data.decode("utf-8-sig", errors="replace")
 
 
-def read_source(path: str, stdin: TextIO | None = None) -> Source:
+def _too_long(name: str, chars: int, max_chars: int) -> UsageError:
+    return UsageError(
+        f"{escape_control(name)}: {chars:,} characters; ssm-tui reads policies up to "
+        f"{max_chars:,} characters"
+    )
+
+
+def read_source(path: str, stdin: TextIO | None = None, *, max_chars: int | None = None) -> Source:
+    """The policy at `path` ('-': standard input).  Only regular files are read: a FIFO, a
+    device or a folder is refused without being opened, so no command ever hangs on one.
+    Bytes that are not UTF-8 become U+FFFD (the validator reports them; --fix refuses the
+    file).  With `max_chars`, a longer text is a `UsageError` (as are all problems here: one
+    line, file names escaped for the terminal)."""
+    limit = MAX_READ_BYTES if max_chars is None else min(MAX_READ_BYTES, 4 * max_chars + 3)
     if path == "-":
         stream = stdin or sys.stdin
         buffer = getattr(stream, "buffer", None)
-        text = decode_policy_bytes(buffer.read()) if buffer is not None else stream.read()
+        try:
+            raw = buffer.read(limit + 1) if buffer is not None else stream.read(limit + 1)
+        except OSError as exc:
+            raise UsageError(f"{STDIN_NAME}: cannot read ({exc.strerror or exc})") from None
+        text = decode_policy_bytes(raw) if isinstance(raw, bytes) else raw
+        if len(raw) > limit and max_chars is None:
+            raise UsageError(f"{STDIN_NAME}: more than {limit:,} bytes; ssm-tui reads up to that")
+        if max_chars is not None and len(text) > max_chars:
+            raise _too_long(STDIN_NAME, len(text), max_chars)
         return Source(STDIN_NAME, text, None)
-    file = Path(path)
     try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory, not a policy file") from None
-    except PermissionError:
-        raise UsageError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return Source(path, decode_policy_bytes(data), path)
+        loaded = read_policy_file(path, max_bytes=limit, strict_utf8=False)
+    except TooLarge as exc:
+        if max_chars is None:
+            raise UsageError(escape_control(str(exc))) from None
+        raise UsageError(
+            f"{escape_control(path)}: larger than {max_chars:,} characters; ssm-tui reads "
+            f"policies up to {max_chars:,} characters"
+        ) from None
+    except FileProblem as exc:
+        raise UsageError(escape_control(str(exc))) from None
+    if max_chars is not None and len(loaded.text) > max_chars:
+        raise _too_long(path, len(loaded.text), max_chars)
+    return Source(path, loaded.text, path, loaded.snapshot, loaded.not_utf8)
 
 
 def _progress(total: int, fmt: str, err: TextIO) -> Any:
@@ -111,40 +149,112 @@ def _sources(args: argparse.Namespace, err: TextIO) -> tuple[list[tuple[Source, 
     return found, unreadable
 
 
-def _apply_fixes(
-    sources: list[tuple[Source, PolicyType]], diff: bool, out: TextIO, err: TextIO
-) -> list[tuple[Source, PolicyType]]:
-    """--fix writes the certain fixes to each file (atomically) and says what changed on
-    stderr; --diff prints them as a unified diff.  Returns the sources with their fixed
-    text, so that the exit status reflects what remains."""
+_DIFF_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_LINE_END = re.compile(r"(\r\n|\r|\n)\Z")
+
+
+def _diff_lines(before: str, after: str, name: str) -> list[str]:
+    """A unified diff of two policy texts: lines split at line breaks only (not at the form
+    feeds and separators `str.splitlines` also breaks at), line endings kept, a missing final
+    line break marked as diff(1) does, control characters escaped (a hostile file must not
+    drive the terminal through a patch)."""
     import difflib
 
-    from ssm_tui.checks.fixes import fix_text
-    from ssm_tui.export.files import write_atomic
+    label = escape_control(name)
+    lines: list[str] = []
+    diff = difflib.unified_diff(
+        _DIFF_LINE.findall(before), _DIFF_LINE.findall(after), fromfile=label, tofile=label
+    )
+    for number, line in enumerate(diff):
+        if number < 2 or line.startswith("@@"):
+            lines.append(line)
+            continue
+        end = _LINE_END.search(line)
+        body = line[: end.start()] if end else line
+        lines.append(line[0] + escape_control(body[1:]) + (end.group() if end else ""))
+        if end is None:
+            lines.append("\n\\ No newline at end of file\n")
+    return lines
 
-    fixed = []
+
+@dataclass(frozen=True, slots=True)
+class _Fixed:
+    source: Source
+    policy_type: PolicyType
+    result: ValidationResult | None  # validate(source.text), when fixing computed it
+
+
+def _fix_one(
+    source: Source, policy_type: PolicyType, diff: bool, out: TextIO, err: TextIO
+) -> tuple[_Fixed, bool]:
+    """Fix (or diff) one file; (what to check now, whether a problem stopped the fix)."""
+    from ssm_tui.checks.fixes import fix_text
+    from ssm_tui.export.files import ChangedOnDisk, ReadOnlyFile, save_policy_file
+
+    assert source.path is not None  # run_check allows --fix/--diff on files only
+    name = escape_control(source.path)
+    unchanged = _Fixed(source, policy_type, None)
+    if source.not_utf8 is not None:
+        print(f"ssm-tui check: {escape_control(str(source.not_utf8))}; not fixed", file=err)
+        return unchanged, True
+    result = fix_text(source.text, policy_type)
+    for refused in result.refused:
+        print(
+            f"{name}:{refused.line}:{refused.column}: not fixed {refused.code}: "
+            f"{escape_control(refused.description)} (the result would have a new error)",
+            file=err,
+        )
+    checked = _Fixed(Source(source.name, result.text, source.path), policy_type, result.result)
+    if not result.changed:
+        return _Fixed(source, policy_type, result.result), False
+    if diff:
+        out.writelines(_diff_lines(source.text, result.text, source.path))
+        return checked, False
+    try:
+        save_policy_file(source.path, result.text, expected=source.snapshot)
+    except ChangedOnDisk:
+        print(
+            f"ssm-tui check: {name}: changed on disk since it was read; skipped, not fixed",
+            file=err,
+        )
+        return unchanged, True
+    except ReadOnlyFile:
+        print(f"ssm-tui check: {name}: is read-only; not fixed", file=err)
+        return unchanged, True
+    except FileProblem as exc:
+        print(f"ssm-tui check: {escape_control(str(exc))}", file=err)
+        return unchanged, True
+    for applied in result.applied:
+        print(
+            f"{name}:{applied.line}:{applied.column}: fixed {applied.code}: "
+            f"{escape_control(applied.description)}",
+            file=err,
+        )
+    return checked, False
+
+
+def _apply_fixes(
+    sources: list[tuple[Source, PolicyType]], diff: bool, out: TextIO, err: TextIO
+) -> tuple[list[_Fixed], bool]:
+    """--fix writes the certain fixes to each file and says what changed on stderr; --diff
+    prints them as a unified diff.  Returns what to check (the fixed text where it was
+    written or diffed, else the text read), and whether some file could not be fixed (a
+    non-UTF-8 file, one changed on disk since it was read, a read-only file, a failed
+    write: one line each on stderr, the file untouched)."""
+    done: list[_Fixed] = []
+    problem = False
+    first: dict[str, _Fixed] = {}  # a file named twice (or through a link) is fixed once
     for source, policy_type in sources:
-        result = fix_text(source.text, policy_type)
-        assert source.path is not None  # run_check allows --fix/--diff on files only
-        if result.changed and diff:
-            out.writelines(
-                difflib.unified_diff(
-                    source.text.splitlines(keepends=True),
-                    result.text.splitlines(keepends=True),
-                    fromfile=source.path,
-                    tofile=source.path,
-                )
-            )
-        elif result.changed:
-            write_atomic(source.path, result.text)
-            for applied in result.applied:
-                print(
-                    f"{source.path}:{applied.line}:{applied.column}: fixed {applied.code}: "
-                    f"{applied.description}",
-                    file=err,
-                )
-        fixed.append((Source(source.name, result.text, source.path), policy_type))
-    return fixed
+        real = source.snapshot.real_path if source.snapshot else source.path
+        if real is not None and real in first:
+            done.append(first[real])
+            continue
+        fixed, failed = _fix_one(source, policy_type, diff, out, err)
+        if real is not None:
+            first[real] = fixed
+        done.append(fixed)
+        problem = problem or failed
+    return done, problem
 
 
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -159,13 +269,17 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_USAGE
     sources, unreadable = _sources(args, err)
     if args.fix or args.diff:
-        sources = _apply_fixes(sources, args.diff, out, err)
+        todo, not_fixed = _apply_fixes(sources, args.diff, out, err)
+        unreadable = unreadable or not_fixed
+    else:
+        todo = [_Fixed(source, policy_type, None) for source, policy_type in sources]
     checked: list[Checked] = []
-    progress = _progress(len(sources), args.format, err)
+    progress = _progress(len(todo), args.format, err)
     with progress or contextlib.nullcontext():
-        task = progress.add_task("checking", total=len(sources)) if progress else None
-        for source, policy_type in sources:
-            checked.append(Checked(source.name, source.path, validate(source.text, policy_type)))
+        task = progress.add_task("checking", total=len(todo)) if progress else None
+        for item in todo:
+            result = item.result or validate(item.source.text, item.policy_type)
+            checked.append(Checked(item.source.name, item.source.path, result))
             if progress is not None:
                 progress.advance(task)
     if args.diff:
@@ -234,7 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
         "resources, conditions, action/resource compatibility, Systems Manager risk, hygiene "
         "and size. Prints PATH:LINE:COLUMN: SEVERITY CODE message per finding, then a summary.",
         epilog="Exit status: 0 when no finding is at or above --fail-on, 1 when one is, "
-        "2 for a usage error or an unreadable file.",
+        "2 for a usage error, an unreadable file or a file --fix could not write, 3 for an "
+        "internal error (a crash report is written).",
     )
     check.add_argument(
         "paths",
@@ -265,8 +380,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--fix",
         action="store_true",
         help="apply the certain fixes (a misspelling with one close match, stray whitespace, "
-        "canonical case, duplicate Sids, redundant entries) to the files, atomically; say what "
-        "changed on stderr, then report what remains",
+        "canonical case, duplicate Sids, redundant entries, typographic quotes) to the files "
+        "and say what changed on stderr, then report what remains. A fix is kept only if the "
+        "policy still parses and has no new error. The rest of each file is kept byte for "
+        "byte (byte-order mark, line endings, mode, owner; a symlink's target is written, "
+        "atomically). Not touched, exit status 2: a file that is not UTF-8, is read-only, or "
+        "changed on disk while it was checked",
     )
     repair.add_argument(
         "--diff",
@@ -318,7 +437,59 @@ def _tui_request(argv: list[str]) -> tuple[bool, str | None, bool] | None:
     return None
 
 
+def write_crash_report(exc: BaseException, argv: Sequence[str]) -> Path | str:
+    """Write the traceback of `exc` to ``<state dir>/crash-reports/crash-<time>-<pid>.txt``
+    (atomically, private to the user) and return its path, or, if even that fails, a short
+    reason why.  Never raises."""
+    try:
+        import datetime
+        import os
+        import platform
+        import traceback
+
+        from ssm_tui.export.files import write_atomic
+        from ssm_tui.paths import ensure_dir, state_dir
+
+        now = datetime.datetime.now().astimezone()
+        folder = ensure_dir(state_dir() / CRASH_FOLDER)
+        path = folder / f"crash-{now:%Y%m%d-%H%M%S}-{os.getpid()}.txt"
+        report = (
+            f"ssm-tui {__version__} internal error at {now.isoformat(timespec='seconds')}\n"
+            f"python {platform.python_version()} on {platform.platform()}\n"
+            f"arguments: {list(argv)!r}\n\n"
+            + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        )
+        write_atomic(path, report)
+        return path
+    except Exception as failure:  # the report is best effort
+        return f"{type(failure).__name__}: {failure}".splitlines()[0][:200]
+
+
+def internal_error(exc: BaseException, argv: Sequence[str], err: TextIO | None = None) -> int:
+    """The last resort: one line on stderr naming where the traceback went; EXIT_INTERNAL."""
+    stream = err or sys.stderr
+    where = write_crash_report(exc, argv)
+    kind = type(exc).__name__
+    if isinstance(where, Path):
+        line = (
+            f"ssm-tui: internal error ({kind}); a report was written to "
+            f"{escape_control(str(where))} - please file it"
+        )
+    else:
+        line = (
+            f"ssm-tui: internal error ({kind}); no report could be written "
+            f"({escape_control(where)})"
+        )
+    with contextlib.suppress(Exception):
+        print(line, file=stream)
+        stream.flush()
+    return EXIT_INTERNAL
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ssm-tui.  Exit status: 0 fine, 1 findings (check), 2 a usage error or unreadable
+    input, 3 an internal error (the traceback is written to a crash report, never shown),
+    130 interrupted."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         request = _tui_request(arguments)
@@ -338,9 +509,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        _quiet_stdout()
         return EXIT_OK
     except SystemExit as exc:  # argparse's own usage errors and --help
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    except UsageError as exc:  # a handler that let one through
+        print(f"ssm-tui: {escape_control(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # RecursionError, MemoryError, bugs
+        return internal_error(exc, arguments)
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so that the interpreter's final flush
+    does not print 'Exception ignored ... BrokenPipeError'."""
+    with contextlib.suppress(Exception):
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":  # pragma: no cover

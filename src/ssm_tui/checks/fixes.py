@@ -13,8 +13,8 @@ statements' own problems), so rounds are first judged generously and the end res
 compared with the input; if it is worse the run is redone judging each round more strictly
 (see `fix_text`).  When a round's fixes together fail, the round is bisected: halves are
 tried on top of what was accepted so far, down to single fixes, so a few bad fixes among
-thousands cost a few validations each instead of one per fix (and a budget of
-`VALIDATION_BUDGET` validations bounds a hostile text).  Rounds repeat until no fix is
+thousands cost a few validations each instead of one per fix (and
+a budget of validated characters bounds a hostile text).  Rounds repeat until no fix is
 accepted, which makes `fix_text` idempotent: fixing its output changes nothing.
 
 Line breaks: when the text uses one kind of line break throughout (CRLF, say), any line
@@ -233,7 +233,11 @@ class _Round:
 # How strictly each round judges a fix, from the most generous; see `fix_text`.
 _MODES = ("parse", "unfixable", "strict")
 _MAX_PASSES = 3
-VALIDATION_BUDGET = 40  # validations one `fix_text` call may spend judging fixes
+# What one `fix_text` call may spend judging fixes: this many characters validated in all
+# (20 validations of the largest text checked), but never fewer than MIN_VALIDATIONS nor
+# more than MAX_VALIDATIONS validations.
+VALIDATION_BUDGET = 4_000_000
+MIN_VALIDATIONS, MAX_VALIDATIONS = 40, 400
 
 
 @dataclass(slots=True)
@@ -265,7 +269,9 @@ def fix_text(
     from ssm_tui.checks import validate
 
     before = validated if validated is not None else validate(text, policy_type)
-    budget = _Budget(VALIDATION_BUDGET)
+    budget = _Budget(
+        max(MIN_VALIDATIONS, min(MAX_VALIDATIONS, VALIDATION_BUDGET // max(len(text), 1)))
+    )
     applied: list[AppliedFix] = []
     refused: tuple[AppliedFix, ...] = ()
     for _ in range(_MAX_PASSES):
