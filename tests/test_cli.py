@@ -151,3 +151,182 @@ def test_python_dash_m_and_console_script_agree() -> None:
     assert module.returncode == 0  # a warning only
     assert "STATEMENT_GRANTS_NOTHING" in module.stdout
     assert "Traceback" not in module.stderr
+
+
+# --- hostile files and the last-resort handler ----------------------------------------------
+
+FIFO_COMMANDS = [
+    ["check"],
+    ["check", "--fix"],
+    ["permissions"],
+    ["diff", "{good}"],
+    ["simulate", "--action", "ssm:GetParameter"],
+    ["export", "--to", "json"],
+]
+
+
+@pytest.mark.parametrize("command", FIFO_COMMANDS, ids=lambda c: " ".join(c))
+@pytest.mark.parametrize("kind", ["fifo", "device", "directory"])
+def test_every_command_refuses_what_is_not_a_regular_file(
+    files: dict[str, Path], tmp_path: Path, command: list[str], kind: str
+) -> None:
+    """A FIFO used to hang every command; run in a subprocess with a timeout to prove it
+    no longer does."""
+    import os
+
+    if kind == "fifo":
+        target = str(tmp_path / "pipe.json")
+        os.mkfifo(target)
+        expected = "is a FIFO (named pipe), not a policy file"
+    elif kind == "device":
+        target, expected = "/dev/null", "is a character device, not a policy file"
+    else:
+        target, expected = str(tmp_path), "is a directory, not a policy file"
+    args = [a.format(good=files["good"]) for a in command] + [target]
+    result = subprocess.run(
+        [sys.executable, "-m", "ssm_tui", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert expected in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_input_cap_mirrors_the_validator() -> None:
+    from ssm_tui.checks import MAX_CHECKED_CHARS
+    from ssm_tui.cli import MAX_INPUT_CHARS
+
+    assert MAX_INPUT_CHARS == MAX_CHECKED_CHARS
+
+
+def test_read_source_caps_characters(tmp_path: Path) -> None:
+    from ssm_tui.cli import UsageError, read_source
+
+    path = tmp_path / "big.json"
+    path.write_text("é" * 11)
+    assert read_source(str(path), max_chars=11).text == "é" * 11
+    with pytest.raises(
+        UsageError, match=r"big\.json: 12 characters; ssm-tui reads policies up to 10 "
+    ):
+        path.write_text("é" * 12)
+        read_source(str(path), max_chars=10)
+    path.write_text("x" * 100)
+    with pytest.raises(UsageError, match="larger than 10 characters"):
+        read_source(str(path), max_chars=10)  # refused by its byte size, before reading
+    stdin = io.TextIOWrapper(io.BytesIO(b"y" * 12))
+    with pytest.raises(UsageError, match="<stdin>: 12 characters"):
+        read_source("-", stdin, max_chars=10)
+
+
+def test_read_source_keeps_the_snapshot_and_the_bad_byte(tmp_path: Path) -> None:
+    from ssm_tui.cli import read_source
+
+    path = tmp_path / "p.json"
+    path.write_bytes(b"\xef\xbb\xbf{\xff}")
+    source = read_source(str(path))
+    assert source.text == "{\ufffd}" and source.snapshot is not None and source.snapshot.bom
+    assert source.not_utf8 is not None and source.not_utf8.column == 2
+
+
+def test_control_characters_in_a_file_name_are_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(["check", str(tmp_path / "x\x1b]0;owned\x07.json")], capsys)
+    assert code == 2 and "\x1b" not in err and "\\x1b]0;owned\\x07.json: no such file" in err
+
+
+def test_an_internal_error_writes_a_report_and_exits_3(
+    files: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ssm_tui.cli as cli
+
+    def broken(*_: object) -> int:
+        raise ValueError("boom \x1b[2J")
+
+    monkeypatch.setattr(cli, "run_check", broken)
+    code, _, err = run(["check", str(files["good"])], capsys)
+    assert code == cli.EXIT_INTERNAL == 3
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert err.startswith("ssm-tui: internal error (ValueError); a report was written to ")
+    reports = list((tmp_path / "state" / "crash-reports").iterdir())
+    assert len(reports) == 1 and str(reports[0]) in err
+    report = reports[0].read_text()
+    assert "Traceback" in report and "boom" in report and "ValueError" in report
+    assert oct(reports[0].stat().st_mode & 0o777) == oct(0o600)
+
+
+def test_a_recursion_error_ends_in_the_handler(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ssm_tui.checks as checks
+
+    def deep(*_: object, **__: object) -> None:
+        def down(n: int) -> int:
+            return down(n + 1) + 1
+
+        down(0)
+
+    monkeypatch.setattr(checks, "validate", deep)
+    code, _, err = run(["check", str(files["good"])], capsys)
+    assert code == 3 and "internal error (RecursionError)" in err
+
+
+def test_when_even_the_report_fails_the_line_says_so(
+    files: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ssm_tui.cli as cli
+
+    blocker = tmp_path / "state-is-a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("SSM_TUI_STATE_DIR", str(blocker))
+    monkeypatch.setattr(cli, "run_check", lambda *_: 1 // 0)
+    code, _, err = run(["check", str(files["good"])], capsys)
+    assert code == 3 and len(err.strip().splitlines()) == 1
+    assert "internal error (ZeroDivisionError); no report could be written (" in err
+
+
+def test_an_internal_error_in_a_subprocess_prints_no_traceback(tmp_path: Path) -> None:
+    script = (
+        "import sys, ssm_tui.cli as cli\n"
+        "cli.run_check = lambda *a: [][1]\n"
+        "sys.exit(cli.main(['check', '-']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        input=GOOD,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**__import__("os").environ, "SSM_TUI_STATE_DIR": str(tmp_path / "s")},
+    )
+    assert result.returncode == 3
+    assert "Traceback" not in result.stderr and "internal error (IndexError)" in result.stderr
+
+
+def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
+    import os
+
+    big = tmp_path / "bad.json"
+    big.write_text(policy(*[allow(f"ssm:GetParamter{i}") for i in range(300)]))
+    read, write = os.pipe()
+    os.close(read)
+    result = subprocess.run(
+        [sys.executable, "-m", "ssm_tui", "check", str(big)],
+        stdout=write,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    os.close(write)
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
