@@ -330,3 +330,23 @@ def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
     )
     os.close(write)
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory"])
+def test_the_tui_is_not_started_on_a_fifo_or_folder(tmp_path: Path, kind: str) -> None:
+    import os
+
+    target = tmp_path / "pipe.json"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "ssm_tui", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2 and "not a policy file" in result.stderr
+    assert "Traceback" not in result.stderr

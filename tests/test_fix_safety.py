@@ -390,3 +390,16 @@ def test_diff_escapes_control_characters_and_marks_a_missing_final_newline(
     _, out, _ = run(["check", "--diff", str(path)], capsys)
     assert out.endswith("\n\\ No newline at end of file\n")
     assert out.count("\\ No newline at end of file") == 2
+
+
+def test_fix_of_a_hard_linked_file_says_the_other_name_keeps_the_old_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "p.json"
+    path.write_text(TYPO)
+    other = tmp_path / "other.json"
+    os.link(path, other)
+    code, _, err = run(["check", "--fix", str(path)], capsys)
+    assert code == 0 and "ssm:GetParameter" in path.read_text()
+    assert other.read_text() == TYPO
+    assert "1 other hard link(s); they keep the old text" in err

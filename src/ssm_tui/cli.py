@@ -230,6 +230,12 @@ def _fix_one(
             f"{escape_control(applied.description)}",
             file=err,
         )
+    if source.snapshot is not None and source.snapshot.links > 1:
+        print(
+            f"ssm-tui check: {name}: note: the file had {source.snapshot.links - 1} other hard "
+            "link(s); they keep the old text (the fixed file replaced this name atomically)",
+            file=err,
+        )
     return checked, False
 
 
@@ -437,6 +443,27 @@ def _tui_request(argv: list[str]) -> tuple[bool, str | None, bool] | None:
     return None
 
 
+def _not_a_file_for_the_tui(path: str | None) -> str | None:
+    """Why `path` cannot be opened in the TUI (a FIFO, device or folder would block or fail
+    there), escaped for the terminal; None when it is a regular file or does not exist yet."""
+    import os
+    import stat
+
+    if path is None:
+        return None
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None  # a new file to write
+    except OSError as exc:
+        return escape_control(f"{path}: cannot read ({exc.strerror or exc})")
+    if stat.S_ISREG(mode):
+        return None
+    from ssm_tui.export.files import kind_of
+
+    return escape_control(f"{path}: {kind_of(mode)}, not a policy file")
+
+
 def write_crash_report(exc: BaseException, argv: Sequence[str]) -> Path | str:
     """Write the traceback of `exc` to ``<state dir>/crash-reports/crash-<time>-<pid>.txt``
     (atomically, private to the user) and return its path, or, if even that fails, a short
@@ -495,6 +522,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         request = _tui_request(arguments)
         if request is not None:
             _, path, mouse = request
+            refusal = _not_a_file_for_the_tui(path)
+            if refusal is not None:
+                print(f"ssm-tui: {refusal}", file=sys.stderr)
+                return EXIT_USAGE
             from ssm_tui.tui.app import run
 
             run(path, mouse=mouse)

@@ -119,7 +119,7 @@ _KINDS = (
 )
 
 
-def _kind(mode: int) -> str | None:
+def kind_of(mode: int) -> str | None:
     """What a non-regular file is, or None for a regular file."""
     if stat.S_ISREG(mode):
         return None
@@ -130,7 +130,7 @@ def _kind(mode: int) -> str | None:
 
 
 def _not_regular(path: str, mode: int) -> NotRegularFile:
-    return NotRegularFile(f"{path}: {_kind(mode)}, not a policy file")
+    return NotRegularFile(f"{path}: {kind_of(mode)}, not a policy file")
 
 
 def _os_reason(exc: OSError) -> str:
