@@ -605,3 +605,14 @@ def test_cli_export_escapes_the_file_name_in_messages(tmp_path: Any) -> None:
     path.write_text("[NaN]", encoding="utf-8")
     code, _, err = _run(["export", str(path), "--to", "json"])
     assert code == 2 and "\x1b" not in err and "evil\\x1b[2J.json" in err
+
+
+def test_cli_export_refuses_a_file_that_is_not_utf8(tmp_path: Any) -> None:
+    path = tmp_path / "latin1.json"
+    path.write_bytes(b'{"Version": "2012-10-17", "Statement": {"Sid": "caf\xe9"}}')
+    code, out, err = _run(["export", str(path), "--to", "json"])
+    assert (code, out) == (2, "")
+    assert err == (
+        f"ssm-tui export: {path}: not UTF-8 text (byte 0xe9 at line 1, column 52); save it "
+        "as UTF-8 first\n"
+    )

@@ -1,9 +1,10 @@
 """CLI face of the export formats: ``ssm-tui export PATH --to FORMAT [--name NAME]``.
 
 The text goes to stdout; exit status 0, or 2 with one line on stderr for an unreadable file,
-a file over 200,000 characters, text that is not JSON (read as strictly as ``check`` reads
-it: NaN, Infinity, integers over 4,300 digits and nesting over 100 levels are refused with
-their line and column), a bad policy name or a policy the format cannot carry.
+a file over 200,000 characters or not UTF-8, text that is not JSON (read as strictly as
+``check`` reads it: NaN, Infinity, integers over 4,300 digits and nesting over 100 levels
+are refused with their line and column), a bad policy name or a policy the format cannot
+carry.
 """
 
 from __future__ import annotations
@@ -20,32 +21,32 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
-def too_large(prog: str, source: Source, err: TextIO) -> bool:
-    """Whether `source` is over the size every command reads (check's limit, 200,000
-    characters); says so on `err` in one line when it is."""
+def read_policy_source(path: str) -> Source:
+    """`read_source` with the size every command reads (check's limit, 200,000 characters):
+    a UsageError with one line beyond it."""
     from ssm_tui.checks import MAX_CHECKED_CHARS
+    from ssm_tui.cli import read_source
 
-    if len(source.text) <= MAX_CHECKED_CHARS:
-        return False
-    print(
-        f"{prog}: {escape_control(source.name)}: {len(source.text):,} characters; ssm-tui "
-        f"reads policies up to {MAX_CHECKED_CHARS:,} characters",
-        file=err,
-    )
-    return True
+    return read_source(path, max_chars=MAX_CHECKED_CHARS)
 
 
 def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ssm_tui.cli import UsageError, read_source
+    from ssm_tui.cli import UsageError
     from ssm_tui.policy.format import PolicyJsonError, loads_policy
 
     prog = "ssm-tui export"
     try:
-        source = read_source(args.path)
+        source = read_policy_source(args.path)
     except UsageError as exc:
         print(f"{prog}: {escape_control(str(exc))}", file=err)
         return EXIT_USAGE
-    if too_large(prog, source, err):
+    bad = source.not_utf8
+    if bad is not None:  # exporting would write U+FFFD in place of the byte
+        print(
+            f"{prog}: {escape_control(source.name)}: not UTF-8 text (byte 0x{bad.byte:02x} at "
+            f"line {bad.line}, column {bad.column}); save it as UTF-8 first",
+            file=err,
+        )
         return EXIT_USAGE
     try:
         policy = loads_policy(source.text)

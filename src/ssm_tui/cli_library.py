@@ -14,7 +14,7 @@ import difflib
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ssm_tui.catalog import ACCESS_LEVELS, closest
-from ssm_tui.cli_export import too_large
+from ssm_tui.cli_export import read_policy_source
 from ssm_tui.textsafe import escape_control
 
 if TYPE_CHECKING:
@@ -76,16 +76,14 @@ def _diff_lines(diff: PermissionDiff) -> list[str]:
 
 
 def run_permissions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ssm_tui.cli import UsageError, read_source
+    from ssm_tui.cli import UsageError
     from ssm_tui.permissions import effective_permissions
 
     prog = "ssm-tui permissions"
     try:
-        source = read_source(args.path)
+        source = read_policy_source(args.path)
     except UsageError as exc:
         print(f"{prog}: {escape_control(str(exc))}", file=err)
-        return EXIT_USAGE
-    if too_large(prog, source, err):
         return EXIT_USAGE
     permissions = effective_permissions(source.text)
     if permissions.error is not None:
@@ -105,16 +103,14 @@ def run_permissions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ssm_tui.cli import UsageError, read_source
+    from ssm_tui.cli import UsageError
     from ssm_tui.permissions import diff_permissions
 
     prog = "ssm-tui diff"
     try:
-        before, after = read_source(args.before), read_source(args.after)
+        before, after = read_policy_source(args.before), read_policy_source(args.after)
     except UsageError as exc:
         print(f"{prog}: {escape_control(str(exc))}", file=err)
-        return EXIT_USAGE
-    if too_large(prog, before, err) or too_large(prog, after, err):
         return EXIT_USAGE
     diff = diff_permissions(before.text, after.text)
     for source, error in ((before, diff.before.error), (after, diff.after.error)):
