@@ -260,6 +260,9 @@ def test_fix_refuses_a_file_that_is_not_utf8(
     code, _, err = run(["check", "--fix", str(path)], capsys)
     assert code == 2 and path.read_bytes() == data
     assert err.startswith("ssm-tui check: ") and "not UTF-8 text (byte 0xff at line 2" in err
+    assert err.count("\n") == 1 and "ssm-tui will not rewrite it" in err
+    code, out, err = run(["check", "--diff", str(path)], capsys)
+    assert code == 2 and out.count("@@") == 0 and "not UTF-8 text" in err
 
 
 def test_fix_keeps_bom_and_crlf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -195,7 +195,7 @@ def _fix_one(
     name = escape_control(source.path)
     unchanged = _Fixed(source, policy_type, None)
     if source.not_utf8 is not None:
-        print(f"ssm-tui check: {escape_control(str(source.not_utf8))}; not fixed", file=err)
+        print(f"ssm-tui check: {escape_control(str(source.not_utf8))}", file=err)
         return unchanged, True
     result = fix_text(source.text, policy_type)
     for refused in result.refused:

@@ -394,7 +394,9 @@ def save_policy_file(
     A byte-order mark is written when `bom` is True (default: ``expected.bom``, else none).
     Line endings are the caller's: the text is written as it is.  Symlinks are followed
     (the target is written, the link stays).  Hard links: see the module docstring (the
-    name written gets the new text; other names keep the old one)."""
+    name written gets the new text; other names keep the old one).  The check for a change
+    and the rename are two steps: a program writing in the instant between them is not
+    detected (POSIX offers no compare-and-swap rename)."""
     name = os.fspath(path)
     real = os.path.realpath(name)
     folder = os.path.dirname(real) or "."
