@@ -227,7 +227,7 @@ def test_type_a_mistake_see_the_finding_copy_and_quit(
         copied = base64.b64decode(match.group(1), validate=True).decode("utf-8")
         assert "ssm:GetParameterx" in copied
         assert json.loads(copied) == json.loads(text.replace("GetParameter", "GetParameterx"))
-        term.wait_for_text("Copied")
+        term.wait_for_text("Sent to the terminal")  # OSC 52 is never confirmed
 
         # Quit: the buffer is unsaved, so the app asks; the draft is kept.
         term.send(CTRL_Q)

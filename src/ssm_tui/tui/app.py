@@ -93,9 +93,18 @@ class SsmTuiApp(App[None]):
             "copy_policy",
             "Copy",
             id="editor.copy",
-            tooltip="Copy the editor's policy (OSC 52 and the local clipboard)",
+            tooltip="Copy the editor's policy (sent to the terminal as OSC 52, and to a local "
+            "clipboard if there is one); F12 then saves it to a file",
         ),
         Binding("f9", "minify", "Minify", id="editor.minify", show=False),
+        Binding(
+            "f12",
+            "save_last_copy",
+            "Copy to file",
+            id="app.copy-to-file",
+            show=False,
+            tooltip="Save the text of the last copy to a file (when pasting does not work)",
+        ),
         Binding(
             "f10",
             "toggle_copy_format",
@@ -149,6 +158,7 @@ class SsmTuiApp(App[None]):
         self._store: DraftStore | None = None  # created on first use (after the first paint)
         self._deferred_drafts: set[str] = set()  # draft files the user chose to keep for later
         self.crash_report: Path | None = None  # where an unexpected error was written
+        self._last_copy: tuple[str, str] | None = None  # (text, title) of the last copy
 
     def get_line_filters(self) -> list[LineFilter]:
         # No control character in shown text (a file name, a policy) reaches the terminal.
@@ -755,27 +765,57 @@ class SsmTuiApp(App[None]):
             go()
 
     def _copy(self, text: str, title: str) -> None:
-        from ssm_tui.export.clipboard import copy, save_fallback
+        """Copy by every route and say what is known of it; F12 then saves the same text
+        to a file (from every copy: editor, export screen, library panes), and when nothing
+        reached a clipboard the app offers that at once."""
+        from ssm_tui.export.clipboard import copy
 
+        self._last_copy = (text, title)
         outcome = copy(text, osc52=self.copy_to_clipboard)
-        if outcome.routes:
+        if outcome.sent or outcome.copied:
             note = outcome.message + (f" {outcome.hint}" if outcome.hint else "")
-            self.notify(note, title="Copied", markup=False)
+            if outcome.offer_file:
+                note += f" {self._copy_to_file_key()} saves it to a file."
+            self.notify(
+                note,
+                title="Copied" if outcome.copied else "Sent to the terminal",
+                markup=False,
+                timeout=8,
+            )
             return
 
         def save(answer: bool | None) -> None:
             if answer:
-                try:
-                    path = save_fallback(text, title)
-                except OSError as exc:
-                    self.notify(f"Could not save: {exc}", severity="error", markup=False)
-                else:
-                    self.notify(f"Saved to {path}", markup=False)
+                self.action_save_last_copy()
 
+        hint = f" {outcome.hint}" if outcome.hint and "file" not in outcome.hint else ""
         self.push_screen(
-            ConfirmScreen(f"{outcome.message} Save it to a file instead?", yes="Save", no="Cancel"),
+            ConfirmScreen(
+                f"{outcome.message}{hint} Save it to a file instead?", yes="Save", no="Cancel"
+            ),
             save,
         )
+
+    def _copy_to_file_key(self) -> str:
+        key = "f12"
+        with contextlib.suppress(Exception):
+            key = self.settings.keymap.get("app.copy-to-file", key)
+        return key.upper() if len(key) <= 3 else key
+
+    def action_save_last_copy(self) -> None:
+        """Save the text of the last copy to a file in the state folder."""
+        from ssm_tui.export.clipboard import save_fallback
+
+        if self._last_copy is None:
+            self.notify("Nothing was copied yet.", markup=False)
+            return
+        text, title = self._last_copy
+        try:
+            path = save_fallback(text, title)
+        except OSError as exc:
+            self.notify(f"Could not save: {exc}", severity="error", markup=False)
+        else:
+            self.notify(f"Saved the copied text to {path}", markup=False, timeout=10)
 
     def action_toggle_copy_format(self) -> None:
         from ssm_tui.settings import save_settings

@@ -45,7 +45,8 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
             "choose('copy')",
             "Copy",
             id="export.copy",
-            tooltip="Copy the exported text (OSC 52 and the local clipboard)",
+            tooltip="Copy the exported text (sent to the terminal as OSC 52; F12 then saves "
+            "it to a file)",
         ),
         Binding(
             "s,ctrl+s",
@@ -102,7 +103,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
         problem = self.query_one("#export-problem", Static)
         try:
             self.text = export(self.policy, self.chosen_format, name=name)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # a value no format can write
             self.text = ""
             problem.update(Content(f"✗ {exc}"))
         else:
