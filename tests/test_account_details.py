@@ -321,11 +321,13 @@ def test_a_document_nested_too_deep_is_named_not_a_crash() -> None:
 
 def test_report_counts_unreadable_policies_in_every_format() -> None:
     from ssm_tui.checks import validate
-    from ssm_tui.report import Checked, text_lines, to_json, to_sarif, unreadable
+    from ssm_tui.report import Checked, text_lines, to_json, to_sarif, unreadable_policy
 
     checked = [
         Checked("managed policy A (v1)", None, validate(json.dumps(GOOD_DOCUMENT))),
-        unreadable("managed policy X", PolicyType.MANAGED, "no default version (v3 missing)"),
+        unreadable_policy(
+            "managed policy X", PolicyType.MANAGED, "no default version (v3 missing)"
+        ),
     ]
     lines = text_lines(checked)
     assert lines[-2] == "managed policy X: could not be read: no default version (v3 missing)"

@@ -54,7 +54,7 @@ class Checked:
     problem: str | None = None  # why the policy could not be read (its result is empty)
 
 
-def unreadable(name: str, policy_type: PolicyType | str, problem: str) -> Checked:
+def unreadable_policy(name: str, policy_type: PolicyType | str, problem: str) -> Checked:
     """A policy that could not be read: no findings, the `problem` reported instead."""
     from ssm_tui.policy.model import build_policy
     from ssm_tui.policy.source import parse_json
