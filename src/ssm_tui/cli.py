@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import re
 import sys
 from collections.abc import Sequence
@@ -49,6 +48,7 @@ class Source:
     path: str | None = None  # the file it was read from; None for stdin and embedded policies
     snapshot: FileSnapshot | None = None  # what the file was when read (for --fix)
     not_utf8: NotUtf8 | None = None  # its first byte that is not UTF-8 (became U+FFFD)
+    problem: str | None = None  # why a policy inside a document could not be read
 
 
 def decode_policy_bytes(data: bytes) -> str:
@@ -136,7 +136,8 @@ def _sources(args: argparse.Namespace, err: TextIO) -> tuple[list[tuple[Source, 
         except AccountDetailsError as exc:
             print(f"ssm-tui check: {args.account_details}: {exc}", file=err)
             return [], True
-        return [(Source(p.name, p.text, None), p.policy_type) for p in policies], False
+        found = [(Source(p.name, p.text, None, problem=p.problem), p.policy_type) for p in policies]
+        return found, False
     policy_type = PolicyType(args.policy_type)
     found: list[tuple[Source, PolicyType]] = []
     unreadable = False
@@ -265,7 +266,7 @@ def _apply_fixes(
 
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ssm_tui.checks import Severity, validate
-    from ssm_tui.report import Checked, text_lines, to_json, to_sarif
+    from ssm_tui.report import Checked, dumps, text_lines, to_json, to_sarif, unreadable_policy
 
     if (args.fix or args.diff) and (args.account_details or not args.paths or "-" in args.paths):
         print(
@@ -284,18 +285,22 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with progress or contextlib.nullcontext():
         task = progress.add_task("checking", total=len(todo)) if progress else None
         for item in todo:
-            result = item.result or validate(item.source.text, item.policy_type)
-            checked.append(Checked(item.source.name, item.source.path, result))
+            if item.source.problem is not None:  # named in the report, counted apart
+                checked.append(
+                    unreadable_policy(item.source.name, item.policy_type, item.source.problem)
+                )
+                unreadable = True
+            else:
+                result = item.result or validate(item.source.text, item.policy_type)
+                checked.append(Checked(item.source.name, item.source.path, result))
             if progress is not None:
                 progress.advance(task)
     if args.diff:
         pass  # the diff is the output
     elif args.format == "json":
-        json.dump(to_json(checked), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        out.write(dumps(to_json(checked)))
     elif args.format == "sarif":
-        json.dump(to_sarif(checked), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        out.write(dumps(to_sarif(checked)))
     else:
         out.writelines(line + "\n" for line in text_lines(checked))
     if unreadable:
