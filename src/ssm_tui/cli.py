@@ -134,10 +134,12 @@ def _sources(args: argparse.Namespace, err: TextIO) -> tuple[list[tuple[Source, 
             print(f"ssm-tui check: {exc}", file=err)
             return [], True
         except AccountDetailsError as exc:
-            print(f"ssm-tui check: {args.account_details}: {exc}", file=err)
+            print(f"ssm-tui check: {escape_control(f'{args.account_details}: {exc}')}", file=err)
             return [], True
-        found = [(Source(p.name, p.text, None, problem=p.problem), p.policy_type) for p in policies]
-        return found, False
+        listed = [
+            (Source(p.name, p.text, None, problem=p.problem), p.policy_type) for p in policies
+        ]
+        return listed, False
     policy_type = PolicyType(args.policy_type)
     found: list[tuple[Source, PolicyType]] = []
     unreadable = False
