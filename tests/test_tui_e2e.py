@@ -243,3 +243,84 @@ def test_type_a_mistake_see_the_finding_copy_and_quit(
         assert path.read_text(encoding="utf-8") == text  # quitting does not save the file
     finally:
         term.close()
+
+
+def _drafts_holding(state: Path, needle: str) -> list[Path]:
+    folder = state / "drafts"
+    if not folder.is_dir():
+        return []
+    return [p for p in folder.glob("*.json") if needle in p.read_text(encoding="utf-8")]
+
+
+def test_kill_9_then_the_same_file_offers_the_draft(
+    tmp_path: Path, terminal_env: dict[str, str]
+) -> None:
+    import signal
+
+    text = policy(allow("ssm:GetParameter", PARAMETERS)) + "\n"
+    path = tmp_path / "policy.json"
+    path.write_text(text, encoding="utf-8")
+    action_row = next(i for i, line in enumerate(text.splitlines()) if '"Action"' in line)
+    argv = [sys.executable, "-m", "ssm_tui", str(path), "--no-mouse"]
+
+    term = Terminal(argv, terminal_env, tmp_path)
+    try:
+        term.wait_for_text('"ssm:GetParameter"', STARTUP_TIMEOUT)
+        term.wait_for_text("Findings ·")
+        for _ in range(action_row):
+            term.send(DOWN)
+        term.send(END)
+        term.send(LEFT + LEFT)
+        term.send("x")
+        term.wait_for_text('"ssm:GetParameterx"')
+        # the autosave (a couple of seconds after the last key), then kill -9
+        term.wait_for(
+            "the autosaved draft",
+            lambda: bool(_drafts_holding(tmp_path / "state", "GetParameterx")),
+            STEP_TIMEOUT,
+        )
+        term.child.kill(signal.SIGKILL)
+        term.wait_for("the process to die", lambda: term.exited, STEP_TIMEOUT)
+    finally:
+        term.close()
+    assert path.read_text(encoding="utf-8") == text
+
+    again = Terminal(argv, terminal_env, tmp_path)
+    try:
+        again.wait_for_text("no longer running", STARTUP_TIMEOUT)
+        again.wait_for_text("Restore (r)")
+        assert "A draft of policy.json differs from the file:" in again.text
+        assert "+1 −1 lines, saved " in again.text
+        again.send("r")
+        again.wait_for_text('"ssm:GetParameterx"')
+        again.send(CTRL_Q)
+        again.wait_for_text("Quit?")
+        again.send("y")
+        again.wait_for("the process to exit", lambda: again.exited, STEP_TIMEOUT)
+        again.child.wait()
+        assert again.child.exitstatus == 0, again.dump()
+    finally:
+        again.close()
+    assert _drafts_holding(tmp_path / "state", "GetParameterx")  # kept for next time
+
+
+def test_a_file_that_is_not_utf8_is_refused_without_a_traceback(
+    tmp_path: Path, terminal_env: dict[str, str]
+) -> None:
+    path = tmp_path / "latin1.json"
+    data = '{"Version": "2012-10-17", "Statement": [], "Sid": "caf\xe9"}'.encode("latin-1")
+    path.write_bytes(data)
+    term = Terminal(
+        [sys.executable, "-m", "ssm_tui", str(path), "--no-mouse"], terminal_env, tmp_path
+    )
+    try:
+        term.wait_for_text("not UTF-8", STARTUP_TIMEOUT)
+        assert "new policy" in term.text
+        term.send(CTRL_Q)
+        term.wait_for("the process to exit", lambda: term.exited, STEP_TIMEOUT)
+        term.child.wait()
+        assert term.child.exitstatus == 0, term.dump()
+        assert b"Traceback" not in term.output
+    finally:
+        term.close()
+    assert path.read_bytes() == data

@@ -101,7 +101,8 @@ async def test_killed_instance_leaves_a_draft_offered_on_the_same_file(
         assert isinstance(app.screen, ChoiceScreen)
         shown = question(app)
         assert "A draft of pol.json" in shown and "today" in shown
-        assert "+1 \u22120 lines against the file" in shown  # the line "abc"
+        assert "differs from the file:\n+1 \u22120 lines, saved " in shown  # the line "abc"
+        assert "no longer running" in shown
         await pilot.press("r")
         await settle(pilot, app)
         assert app.editor.text == typed and app.dirty
@@ -481,7 +482,7 @@ async def test_an_unexpected_error_keeps_the_draft_and_writes_a_report(
             await pilot.press("f5")
             await pilot.pause()
     assert app.return_code == EXIT_INTERNAL_ERROR
-    assert app.crash_report is not None and "a bug" in app.crash_report.read_text()
+    assert isinstance(app.crash_report, Path) and "a bug" in app.crash_report.read_text()
     [found] = DraftStore().drafts_for(policy_file)
     assert found.draft.text == POLICY + "z"
 

@@ -13,8 +13,6 @@ import gc
 import json
 import os
 import sys
-import traceback
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -65,7 +63,7 @@ VALIDATE_DELAY = 0.3  # seconds after the last keystroke
 DRAFT_DELAY = 2.0  # seconds after the last change
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 MAX_OPEN_BYTES = 10 * 1024 * 1024  # larger files are refused with a message
-EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE: an unexpected internal error (1 means "findings")
+EXIT_INTERNAL_ERROR = 3  # an unexpected internal error, as cli.EXIT_INTERNAL (1: findings)
 
 
 class SsmTuiApp(App[None]):
@@ -157,7 +155,8 @@ class SsmTuiApp(App[None]):
         self._snapshot: FileSnapshot | None = None  # the file as opened or last saved
         self._store: DraftStore | None = None  # created on first use (after the first paint)
         self._deferred_drafts: set[str] = set()  # draft files the user chose to keep for later
-        self.crash_report: Path | None = None  # where an unexpected error was written
+        self.crash_report: Path | str | None = None  # the report of an unexpected error
+        # (its path, or why it could not be written)
         self._last_copy: tuple[str, str] | None = None  # (text, title) of the last copy
 
     def get_line_filters(self) -> list[LineFilter]:
@@ -354,16 +353,20 @@ class SsmTuiApp(App[None]):
             "other-host": f"by an ssm-tui on {draft.instance.host} (it may still run there)",
             "running": "by an ssm-tui that is still running",
         }[found.state]
-        lines = []
+        age = describe_age(draft.saved_at_datetime)
         if draft.untitled:
-            lines.append(f"An unsaved new policy {draft.title or 'untitled'!r} was kept,")
             count = len(draft.text.splitlines())
-            size = f"{count} line{'s' if count != 1 else ''}"
+            lines = [
+                f"An unsaved new policy {draft.title or 'untitled'!r} was kept:",
+                f"{count} line{'s' if count != 1 else ''}, {age},",
+            ]
         else:
             name = self.source_path.name if self.source_path else draft.title
-            lines.append(f"A draft of {name} that differs from the file was kept,")
-            size = describe_changes(self.editor.text, draft.text) + " against the file"
-        lines.append(f"{describe_age(draft.saved_at_datetime)}, {whose}: {size}.")
+            lines = [
+                f"A draft of {name} differs from the file:",
+                f"{describe_changes(self.editor.text, draft.text)}, {age},",
+            ]
+        lines.append(f"{whose}.")
         if not draft.untitled and file_changed_since_draft(draft):
             lines.append("The file was changed since that draft was made.")
         if more:
@@ -534,7 +537,9 @@ class SsmTuiApp(App[None]):
         with contextlib.suppress(Exception):
             self._write_draft(quiet=True)
         with contextlib.suppress(Exception):
-            self.crash_report = _write_crash_report(error)
+            from ssm_tui.cli import write_crash_report
+
+            self.crash_report = write_crash_report(error, sys.argv)
         super()._handle_exception(error)
         self._return_code = EXIT_INTERNAL_ERROR
 
@@ -772,8 +777,12 @@ class SsmTuiApp(App[None]):
 
         self._last_copy = (text, title)
         outcome = copy(text, osc52=self.copy_to_clipboard)
+        hint = outcome.hint or ""
+        for offer in ("Not pasting? Save to a file instead.", "Save to a file instead."):
+            hint = hint.replace(offer, "")  # the app says how, below
+        hint = f" {hint.strip()}" if hint.strip() else ""
         if outcome.sent or outcome.copied:
-            note = outcome.message + (f" {outcome.hint}" if outcome.hint else "")
+            note = outcome.message + hint
             if outcome.offer_file:
                 note += f" {self._copy_to_file_key()} saves it to a file."
             self.notify(
@@ -788,7 +797,6 @@ class SsmTuiApp(App[None]):
             if answer:
                 self.action_save_last_copy()
 
-        hint = f" {outcome.hint}" if outcome.hint and "file" not in outcome.hint else ""
         self.push_screen(
             ConfirmScreen(
                 f"{outcome.message}{hint} Save it to a file instead?", yes="Save", no="Cancel"
@@ -1175,19 +1183,6 @@ def _saved_theme() -> str | None:
     return theme if isinstance(theme, str) else None
 
 
-def _write_crash_report(error: BaseException) -> Path:
-    """Write the traceback of an unexpected error to the state folder; its path."""
-    from ssm_tui.export.files import write_atomic
-    from ssm_tui.paths import ensure_dir, state_dir
-
-    folder = ensure_dir(state_dir() / "crash-reports")
-    moment = datetime.now(UTC)
-    path = folder / f"ssm-tui-{moment:%Y%m%d-%H%M%S}-{os.getpid()}.txt"
-    details = "".join(traceback.format_exception(error))
-    write_atomic(path, f"ssm-tui crashed at {moment.isoformat()}\n\n{details}")
-    return path
-
-
 def run(path: str | None = None, *, mouse: bool = True) -> int:
     """Start the app (the `ssm-tui` command with no subcommand); its exit status: 0, or
     EXIT_INTERNAL_ERROR after an unexpected error (said in one line, with where the report
@@ -1195,9 +1190,13 @@ def run(path: str | None = None, *, mouse: bool = True) -> int:
     app = SsmTuiApp(path)
     app.run(mouse=mouse)
     if app.crash_report is not None:
+        where = (
+            f"the report is in {app.crash_report}"
+            if isinstance(app.crash_report, Path)
+            else f"no report could be written ({app.crash_report})"
+        )
         print(
-            f"ssm-tui: internal error; your text is kept in a draft (offered next time) and "
-            f"the report is in {app.crash_report}",
+            f"ssm-tui: internal error; your text is kept in a draft (offered next time); {where}",
             file=sys.stderr,
         )
         return EXIT_INTERNAL_ERROR

@@ -52,7 +52,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
 class ChoiceScreen(ModalScreen[str]):
     """A question with several answers, each a button with its key; escape gives
-    `cancel`.  The question is shown literally (it holds file names and titles)."""
+    `cancel` (said under the buttons).  The question is shown literally (it holds file
+    names and titles)."""
 
     DEFAULT_CSS = """
     ChoiceScreen { align: center middle; }
@@ -62,6 +63,7 @@ class ChoiceScreen(ModalScreen[str]):
     }
     ChoiceScreen Grid { grid-gutter: 0 1; height: auto; margin-top: 1; }
     ChoiceScreen Button { width: 100%; }
+    ChoiceScreen .choice-escape { color: $text-muted; text-align: right; }
     """
 
     def __init__(
@@ -88,12 +90,13 @@ class ChoiceScreen(ModalScreen[str]):
             grid.styles.grid_size_columns = columns
             with grid:
                 for index, (value, label, key) in enumerate(self.choices):
-                    suffix = f"{key}/esc" if value == self.cancel else key
                     yield Button(
-                        Content(f"{label} ({suffix})"),
+                        Content(f"{label} ({key})"),
                         variant="warning" if index == 0 else "default",
                         id=f"choice-{value}",
                     )
+            label = next((label for value, label, _ in self.choices if value == self.cancel), "")
+            yield Static(Content(f"Escape: {label}"), classes="choice-escape")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
