@@ -503,3 +503,27 @@ async def test_every_copy_offers_a_file(monkeypatch: pytest.MonkeyPatch, tmp_pat
         [saved] = [t for t in toasts(app) if t.startswith("Saved the copied text to ")]
         path = Path(saved.removeprefix("Saved the copied text to "))
         assert json.loads(path.read_text(encoding="utf-8")) == json.loads(SKELETON)
+
+
+async def test_saving_an_export_over_an_existing_file_asks(tmp_path: Path) -> None:
+    existing = tmp_path / "out.json"
+    existing.write_text("precious", encoding="utf-8")
+    app = SsmTuiApp(restore_drafts=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        for answer in ("n", "y"):
+            await pilot.press("ctrl+t")
+            await pilot.pause()
+            await pilot.press("s")
+            await pilot.pause()
+            assert isinstance(app.screen, PathScreen)
+            app.screen.query_one(Input).value = str(existing)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            assert "already exists. Overwrite it?" in question(app)
+            await pilot.press(answer)
+            await pilot.pause()
+            if answer == "n":
+                assert existing.read_text(encoding="utf-8") == "precious"
+    assert json.loads(existing.read_text(encoding="utf-8")) == json.loads(SKELETON)

@@ -718,20 +718,36 @@ class SsmTuiApp(App[None]):
                 self._copy(text, f"{message.title} ({fmt})")
                 return
 
-            def save(path: str | None) -> None:
-                from ssm_tui.export.files import write_atomic
+            def save(path: str | None, overwrite: bool = False, read_only: bool = False) -> None:
+                from ssm_tui.export.files import (
+                    FileExistsConflict,
+                    ReadOnlyFile,
+                    save_policy_file,
+                )
 
                 if not path:
                     return
                 target = Path(path).expanduser()
                 try:
-                    write_atomic(target, text)
-                except OSError as exc:
-                    self.notify(
-                        f"Could not save {target}: {exc.strerror or exc}",
-                        severity="error",
-                        markup=False,
+                    save_policy_file(
+                        target, text, expected=None, overwrite=overwrite, allow_read_only=read_only
                     )
+                except (FileExistsConflict, ReadOnlyFile) as exc:
+                    read_only_now = isinstance(exc, ReadOnlyFile)
+                    what = "is read-only" if read_only_now else "already exists"
+
+                    def again(answer: bool | None) -> None:
+                        if answer:
+                            save(path, overwrite=True, read_only=read_only or read_only_now)
+
+                    self.push_screen(
+                        ConfirmScreen(
+                            f"{target} {what}. Overwrite it?", yes="Overwrite", no="Cancel"
+                        ),
+                        again,
+                    )
+                except OSError as exc:  # FileProblem: one line naming the file
+                    self.notify(f"Not saved: {exc}", severity="error", markup=False)
                 else:
                     self.notify(f"Saved {fmt} export to {target}", markup=False)
 
