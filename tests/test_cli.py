@@ -350,3 +350,22 @@ def test_the_tui_is_not_started_on_a_fifo_or_folder(tmp_path: Path, kind: str) -
     )
     assert result.returncode == 2 and "not a policy file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_tui_exit_status_is_the_commands(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A TUI that ended on an internal error (run() returns 3) makes `ssm-tui FILE` exit 3."""
+    import ssm_tui.tui.app
+
+    path = tmp_path / "policy.json"
+    path.write_text("{}", encoding="utf-8")
+    calls: list[str | None] = []
+
+    def fake_run(file: str | None = None, *, mouse: bool = True) -> int:
+        calls.append(file)
+        return 3
+
+    monkeypatch.setattr(ssm_tui.tui.app, "run", fake_run)
+    assert main([str(path)]) == 3
+    assert calls == [str(path)]

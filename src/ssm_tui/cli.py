@@ -535,8 +535,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return EXIT_USAGE
             from ssm_tui.tui.app import run
 
-            run(path, mouse=mouse)
-            return EXIT_OK
+            return run(path, mouse=mouse)
         parser = build_parser()
         args = parser.parse_args(arguments)
         handler = getattr(args, "handler", None)

@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 from textual.widgets import Input, Static
 
+from ssm_tui.cli import EXIT_INTERNAL
 from ssm_tui.drafts import DraftStore
 from ssm_tui.export import files
 from ssm_tui.tui import app as app_module
-from ssm_tui.tui.app import EXIT_INTERNAL_ERROR, SKELETON, SsmTuiApp
+from ssm_tui.tui.app import SKELETON, SsmTuiApp
 from ssm_tui.tui.screens import ChoiceScreen, ConfirmScreen, PathScreen
 
 POLICY = json.dumps(
@@ -481,7 +482,7 @@ async def test_an_unexpected_error_keeps_the_draft_and_writes_a_report(
             monkeypatch.setattr(app, "action_format", broken)
             await pilot.press("f5")
             await pilot.pause()
-    assert app.return_code == EXIT_INTERNAL_ERROR
+    assert app.return_code == EXIT_INTERNAL
     assert isinstance(app.crash_report, Path) and "a bug" in app.crash_report.read_text()
     [found] = DraftStore().drafts_for(policy_file)
     assert found.draft.text == POLICY + "z"

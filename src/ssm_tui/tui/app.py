@@ -27,6 +27,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, TabbedContent, TabPane, TextArea
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from ssm_tui.cli import EXIT_INTERNAL
 from ssm_tui.tui.messages import CopyRequest, ExportRequest, InsertStatements, OpenInEditor
 from ssm_tui.tui.screens import (
     ChoiceScreen,
@@ -63,7 +64,6 @@ VALIDATE_DELAY = 0.3  # seconds after the last keystroke
 DRAFT_DELAY = 2.0  # seconds after the last change
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 MAX_OPEN_BYTES = 10 * 1024 * 1024  # larger files are refused with a message
-EXIT_INTERNAL_ERROR = 3  # an unexpected internal error, as cli.EXIT_INTERNAL (1: findings)
 
 
 class SsmTuiApp(App[None]):
@@ -541,7 +541,7 @@ class SsmTuiApp(App[None]):
 
             self.crash_report = write_crash_report(error, sys.argv)
         super()._handle_exception(error)
-        self._return_code = EXIT_INTERNAL_ERROR
+        self._return_code = EXIT_INTERNAL
 
     def _print_error_renderables(self) -> None:
         if self.crash_report is None or "debug" in self.features:
@@ -1201,7 +1201,7 @@ def _saved_theme() -> str | None:
 
 def run(path: str | None = None, *, mouse: bool = True) -> int:
     """Start the app (the `ssm-tui` command with no subcommand); its exit status: 0, or
-    EXIT_INTERNAL_ERROR after an unexpected error (said in one line, with where the report
+    EXIT_INTERNAL (3) after an unexpected error (said in one line, with where the report
     and the draft are)."""
     app = SsmTuiApp(path)
     app.run(mouse=mouse)
@@ -1215,5 +1215,5 @@ def run(path: str | None = None, *, mouse: bool = True) -> int:
             f"ssm-tui: internal error; your text is kept in a draft (offered next time); {where}",
             file=sys.stderr,
         )
-        return EXIT_INTERNAL_ERROR
+        return EXIT_INTERNAL
     return app.return_code or 0
