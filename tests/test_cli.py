@@ -369,3 +369,12 @@ def test_the_tui_exit_status_is_the_commands(
     monkeypatch.setattr(ssm_tui.tui.app, "run", fake_run)
     assert main([str(path)]) == 3
     assert calls == [str(path)]
+
+
+@pytest.mark.parametrize("command", [None, "check", "simulate", "permissions", "diff", "export"])
+def test_help_names_the_internal_error_status(
+    command: str | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*([command] if command else []), "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "3 means an internal error" in text or "3 for an internal error" in text

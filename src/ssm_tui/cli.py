@@ -426,7 +426,19 @@ def build_parser() -> argparse.ArgumentParser:
     add_library_commands(commands)
     add_simulate_command(commands)
     add_export_command(commands)
+    parser.epilog = INTERNAL_ERROR_NOTE
+    for sub in {id(p): p for p in commands.choices.values()}.values():
+        if "internal error" not in (sub.epilog or ""):
+            sub.epilog = (
+                f"{sub.epilog} {INTERNAL_ERROR_NOTE}" if sub.epilog else INTERNAL_ERROR_NOTE
+            )
     return parser
+
+
+INTERNAL_ERROR_NOTE = (
+    "Exit status 3 means an internal error (a bug): one line on stderr names the crash report "
+    "written to the crash-reports folder of ssm-tui's state folder; no traceback is printed."
+)
 
 
 COMMANDS = ("check", "managed", "templates", "permissions", "diff", "simulate", "export")
