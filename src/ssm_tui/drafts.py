@@ -54,7 +54,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ssm_tui.export.files import write_atomic
+from ssm_tui.export.files import FileProblem, os_reason, write_atomic
 from ssm_tui.paths import ensure_dir, state_dir
 
 FORMAT = 2
@@ -402,7 +402,12 @@ class DraftStore:
             title=title,
             instance=self.instance,
         )
-        ensure_dir(self.folder)
+        try:
+            ensure_dir(self.folder)
+        except OSError as exc:
+            raise FileProblem(
+                f"{self.folder}: cannot create the drafts folder ({os_reason(exc)})"
+            ) from None
         self.hold_lock()
         write_atomic(self.file_for(doc), draft.model_dump_json(indent=2) + "\n")
         return draft

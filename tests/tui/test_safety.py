@@ -142,6 +142,30 @@ async def test_quit_keeps_a_draft_that_is_offered_next_time(policy_file: Path) -
     assert typed != POLICY
 
 
+async def test_quit_says_so_when_no_draft_could_be_written(
+    policy_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The state folder sits under a regular file: no draft can be written, and the quit
+    prompt must not promise one (it warns that quitting loses the text)."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("SSM_TUI_STATE_DIR", str(blocker / "state"))
+    app = SsmTuiApp(str(policy_file))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot, app)
+        await type_at_end(pilot, app, "x")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert "a draft is kept" not in question(app)
+        assert "NO draft could be written" in question(app)
+        notices = " ".join(toasts(app))
+        assert "cannot create the drafts folder (a part of the path is not a folder)" in notices
+        assert "Errno" not in notices
+        await pilot.press("n")  # stay
+        await pilot.pause()
+        assert app.is_running and app.editor.text.endswith("x")
+
+
 async def test_a_running_instances_draft_is_not_offered_but_mentioned(policy_file: Path) -> None:
     other = DraftStore()  # another ssm-tui, still running, editing the same file
     other.save(other.document(policy_file), POLICY + "\n// theirs", "pol.json")

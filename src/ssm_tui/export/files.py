@@ -133,7 +133,8 @@ def _not_regular(path: str, mode: int) -> NotRegularFile:
     return NotRegularFile(f"{path}: {kind_of(mode)}, not a policy file")
 
 
-def _os_reason(exc: OSError) -> str:
+def os_reason(exc: OSError) -> str:
+    """What went wrong, in a few plain words ("the disk is full", "permission denied")."""
     code = exc.errno
     if code == errno.ENOSPC:
         return "the disk is full"
@@ -163,7 +164,7 @@ def _read_problem(path: str, exc: OSError) -> FileProblem:
         return MissingFile(f"{path}: no such file")
     if exc.errno == errno.EISDIR:
         return NotRegularFile(f"{path}: is a directory, not a policy file")
-    return FileProblem(f"{path}: cannot read ({_os_reason(exc)})")
+    return FileProblem(f"{path}: cannot read ({os_reason(exc)})")
 
 
 def _newline(data: bytes) -> str | None:
@@ -309,7 +310,7 @@ def _is_read_only(st: os.stat_result, real: str) -> bool:
 def _write_problem(path: str, folder: str, exc: OSError, existed: bool) -> FileProblem:
     if isinstance(exc, FileProblem):
         return exc
-    reason = _os_reason(exc)
+    reason = os_reason(exc)
     if exc.errno in (errno.EACCES, errno.EPERM):
         reason = f"the folder {folder} cannot be written to"
     elif exc.errno == errno.ENOENT:

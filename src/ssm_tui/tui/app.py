@@ -520,7 +520,10 @@ class SsmTuiApp(App[None]):
                 store.discard(doc)
         except OSError as exc:
             if not quiet:
-                self.notify(f"Could not save the draft: {exc}", severity="warning", markup=False)
+                from ssm_tui.export.files import FileProblem, os_reason
+
+                reason = str(exc) if isinstance(exc, FileProblem) else os_reason(exc)
+                self.notify(f"Could not save the draft: {reason}", severity="warning", markup=False)
             return False
         return True
 
@@ -1113,25 +1116,23 @@ class SsmTuiApp(App[None]):
             self._write_draft(quiet=True)  # forgets a draft the saved file made needless
             self.exit()
             return
-        self.checkpoint()
+        kept = self.checkpoint()
 
         def answer(quit_anyway: bool | None) -> None:
             if quit_anyway:
-                if not self.checkpoint():
-                    self.notify(
-                        "The draft could not be written: save the policy (ctrl+s) or copy it.",
-                        severity="error",
-                        markup=False,
-                    )
-                    return
                 self.exit()
 
+        if kept:
+            question = (
+                "The policy has unsaved changes (a draft is kept and offered next time). Quit?"
+            )
+        else:
+            question = (
+                "The policy has unsaved changes and NO draft could be written (see the notice). "
+                "Quitting loses them: save (ctrl+s) or copy (F8) first. Quit anyway?"
+            )
         self.push_screen(
-            ConfirmScreen(
-                "The policy has unsaved changes (a draft is kept and offered next time). Quit?",
-                yes="Quit",
-                no="Stay",
-            ),
+            ConfirmScreen(question, yes="Quit" if kept else "Quit and lose them", no="Stay"),
             answer,
         )
 
