@@ -54,6 +54,10 @@ def test_typographic_quotes_wrapping_a_value_are_dropped() -> None:
     assert "INVALID_CHARACTER" in {a.code for a in result.applied}
     condition = json.loads(result.text)["Statement"][0]["Condition"]
     assert condition["StringEquals"]["aws:ResourceTag/color"] == "blue"
+    # the finding's advice is what the fix does (remove the pair), not "replace with \""
+    finding = next(f for f in validate(text).findings if f.code == "INVALID_CHARACTER")
+    assert "Remove it: a pair of typographic quotes" in finding.message
+    assert finding.suggestion == ""
 
 
 def test_typographic_quotes_inside_a_value_are_escaped() -> None:
@@ -61,6 +65,8 @@ def test_typographic_quotes_inside_a_value_are_escaped() -> None:
     text = text.replace('"Sid": "say', '"Description": "say')  # any string member
     result = fix_text(text)
     assert '"say\\"hi\\"now"' in result.text
+    finding = next(f for f in validate(text).findings if f.code == "INVALID_CHARACTER")
+    assert 'Replace it with \\" (an escaped quote' in finding.message
 
 
 def test_a_policy_typed_with_typographic_quotes_is_fixed() -> None:

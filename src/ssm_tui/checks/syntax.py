@@ -86,15 +86,27 @@ def disallowed_characters(ctx: CheckContext) -> Iterator[Finding]:
         f"policy; this text contains {what}{more}."
     )
     suggestion = None
+    replacements: dict[int, str] = {}
     if char in _LOOKALIKES:
-        replacement = _LOOKALIKES[char]
-        message += f" Replace it with {quote(replacement)}." if replacement else " Remove it."
+        replacements = _lookalike_replacements(text)
+        # the advice is what the fix does with this occurrence
+        replacement = replacements.get(first.start(), _LOOKALIKES[char])
+        if replacement == '\\"':
+            message += ' Replace it with \\" (an escaped quote: a plain one would end the string).'
+        elif replacement:
+            message += f" Replace it with {quote(replacement)}."
+        elif char in _CURLY_DOUBLE:
+            message += (
+                " Remove it: a pair of typographic quotes around a whole string value is what a "
+                "copy from a document adds, so the value is read without them."
+            )
+        else:
+            message += " Remove it."
         suggestion = replacement
     span = ctx.source_map.lines.span(first.start(), first.end())
     fix = None
     if suggestion is not None:
         # every occurrence of a look-alike character has one certain replacement
-        replacements = _lookalike_replacements(text)
         edits = tuple(
             ctx.edit(m.start(), m.end(), replacements.get(m.start(), _LOOKALIKES[m.group()]))
             for m in _DISALLOWED.finditer(text)
