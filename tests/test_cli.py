@@ -378,3 +378,13 @@ def test_help_names_the_internal_error_status(
     assert main([*([command] if command else []), "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
     assert "3 means an internal error" in text or "3 for an internal error" in text
+
+
+def test_account_details_file_that_is_not_utf8_is_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "account.json"
+    path.write_bytes(b'{"Policies": []}\n\xff')
+    assert main(["check", "--account-details", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "not UTF-8 text (byte 0xff at line 2, column 1)" in err, err

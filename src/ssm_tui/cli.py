@@ -67,12 +67,19 @@ def _too_long(name: str, chars: int, max_chars: int) -> UsageError:
     )
 
 
-def read_source(path: str, stdin: TextIO | None = None, *, max_chars: int | None = None) -> Source:
+def read_source(
+    path: str,
+    stdin: TextIO | None = None,
+    *,
+    max_chars: int | None = None,
+    strict_utf8: bool = False,
+) -> Source:
     """The policy at `path` ('-': standard input).  Only regular files are read: a FIFO, a
     device or a folder is refused without being opened, so no command ever hangs on one.
     Bytes that are not UTF-8 become U+FFFD (the validator reports them; --fix refuses the
     file).  With `max_chars`, a longer text is a `UsageError` (as are all problems here: one
-    line, file names escaped for the terminal)."""
+    line, file names escaped for the terminal).  With `strict_utf8` a file that is not UTF-8
+    is refused, naming the first bad byte's line and column."""
     limit = MAX_READ_BYTES if max_chars is None else min(MAX_READ_BYTES, 4 * max_chars + 3)
     if path == "-":
         stream = stdin or sys.stdin
@@ -88,7 +95,7 @@ def read_source(path: str, stdin: TextIO | None = None, *, max_chars: int | None
             raise _too_long(STDIN_NAME, len(text), max_chars)
         return Source(STDIN_NAME, text, None)
     try:
-        loaded = read_policy_file(path, max_bytes=limit, strict_utf8=False)
+        loaded = read_policy_file(path, max_bytes=limit, strict_utf8=strict_utf8)
     except TooLarge as exc:
         if max_chars is None:
             raise UsageError(escape_control(str(exc))) from None
@@ -128,7 +135,8 @@ def _sources(args: argparse.Namespace, err: TextIO) -> tuple[list[tuple[Source, 
         from ssm_tui.account import AccountDetailsError, read_account_details
 
         try:
-            text = read_source(args.account_details).text
+            # not a policy but the account's JSON: bytes that are not UTF-8 are named here
+            text = read_source(args.account_details, strict_utf8=True).text
             policies = read_account_details(text, include_aws_managed=args.include_aws_managed)
         except UsageError as exc:
             print(f"ssm-tui check: {exc}", file=err)
