@@ -388,3 +388,20 @@ def test_account_details_file_that_is_not_utf8_is_named_as_such(
     assert main(["check", "--account-details", str(path)]) == 2
     err = capsys.readouterr().err
     assert "not UTF-8 text (byte 0xff at line 2, column 1)" in err, err
+
+
+def test_subcommand_usage_names_the_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "--help"]) == 0
+    assert capsys.readouterr().out.startswith("usage: ssm-tui simulate [-h] --action ACTION")
+
+
+def test_check_from_a_terminal_says_it_reads_standard_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Terminal(io.TextIOWrapper):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal(io.BytesIO(b"{}")))
+    main(["check"])
+    assert "reading a policy from standard input (ctrl+d ends it)" in capsys.readouterr().err

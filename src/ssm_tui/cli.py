@@ -151,6 +151,8 @@ def _sources(args: argparse.Namespace, err: TextIO) -> tuple[list[tuple[Source, 
     policy_type = PolicyType(args.policy_type)
     found: list[tuple[Source, PolicyType]] = []
     unreadable = False
+    if not args.paths and sys.stdin is not None and sys.stdin.isatty():
+        print("ssm-tui check: reading a policy from standard input (ctrl+d ends it)", file=err)
     for path in args.paths or ["-"]:
         try:
             found.append((read_source(path), policy_type))
@@ -361,7 +363,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with no COMMAND: run the TUI without mouse reporting (ssm-tui [FILE] --no-mouse)",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # prog: subcommands' usage lines read "ssm-tui check ...", not the TUI's usage line
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", prog="ssm-tui")
     check = commands.add_parser(
         "check",
         help="validate identity policies (files, stdin, or a whole account)",
