@@ -598,6 +598,7 @@ def test_fallback_path(tmp_path: Path) -> None:
     path = fallback_path("../My policy", now=moment)
     assert path == tmp_path / "state" / "exports" / "My-policy-20250304-050607.json"
     assert not path.parent.exists()  # computing a path creates nothing
+    assert fallback_path("pol.json", now=moment).name == "pol-20250304-050607.json"
 
 
 def test_fallback_path_avoids_existing_files(tmp_path: Path) -> None:

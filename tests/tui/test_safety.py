@@ -113,6 +113,25 @@ async def test_killed_instance_leaves_a_draft_offered_on_the_same_file(
     assert found.draft.text == typed
 
 
+async def test_a_draft_of_a_deleted_file_says_the_file_is_gone(
+    policy_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "DRAFT_DELAY", 0.2)
+    app = SsmTuiApp(str(policy_file))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await type_at_end(pilot, app, "\nabc")
+        await pilot.pause(0.5)
+    policy_file.unlink()
+    app = SsmTuiApp(str(policy_file))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert isinstance(app.screen, ChoiceScreen)
+        shown = question(app)
+        assert "The file no longer exists" in shown
+        assert "was changed since" not in shown
+
+
 async def test_quit_keeps_a_draft_that_is_offered_next_time(policy_file: Path) -> None:
     app = SsmTuiApp(str(policy_file))
     async with app.run_test(size=SIZE) as pilot:

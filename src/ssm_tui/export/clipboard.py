@@ -394,7 +394,10 @@ def fallback_path(title: str, *, suffix: str = ".json", now: datetime | None = N
     """Where to save a policy that could not be copied: ``<state dir>/exports/`` and a name
     made of the title and the local time (``-2``, ``-3``… when that name is taken)."""
     moment = (now or datetime.now()).astimezone()
-    base = f"{safe_stem(title)}-{moment:%Y%m%d-%H%M%S}"
+    stem = safe_stem(title)
+    if stem.lower().endswith(suffix.lower()) and len(stem) > len(suffix):
+        stem = stem[: -len(suffix)]  # "pol.json" saves as pol-<time>.json, not pol.json-<time>.json
+    base = f"{stem}-{moment:%Y%m%d-%H%M%S}"
     folder = exports_dir()
     path = folder / f"{base}{suffix}"
     number = 2

@@ -367,7 +367,9 @@ class SsmTuiApp(App[None]):
                 f"{describe_changes(self.editor.text, draft.text)}, {age},",
             ]
         lines.append(f"{whose}.")
-        if not draft.untitled and file_changed_since_draft(draft):
+        if not draft.untitled and draft.real_path and not os.path.exists(draft.real_path):
+            lines.append("The file no longer exists; restore and save to write it again.")
+        elif not draft.untitled and file_changed_since_draft(draft):
             lines.append("The file was changed since that draft was made.")
         if more:
             lines.append(f"{more} older draft{'s' if more > 1 else ''} of it kept too.")
