@@ -418,6 +418,8 @@ def five_megabytes(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["check", "{}"],
         ["check", "--format", "json", "{}"],
         ["check", "--diff", "{}"],
+        ["check", "--fix", "{}"],
+        ["check", "--account-details", "{account}"],
         ["simulate", "{}", "--action", "ssm:GetParameter"],
         ["permissions", "{}"],
         ["diff", "{}", "{}"],
@@ -426,11 +428,18 @@ def five_megabytes(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ids=lambda argv: " ".join(a for a in argv if a != "{}"),
 )
 def test_five_megabytes_is_refused_or_reported(five_megabytes: Path, argv: list[str]) -> None:
-    argv = [str(five_megabytes) if a == "{}" else a for a in argv]
+    before = five_megabytes.read_bytes()
+    account = five_megabytes.with_name("account.json")
+    account.write_bytes(_account_details(before))
+    argv = [
+        str(five_megabytes) if a == "{}" else str(account) if a == "{account}" else a for a in argv
+    ]
     status, out, err = run(argv)
     assert_clean(argv, status, out, err)
+    assert five_megabytes.read_bytes() == before, "nothing is written over a 5 MB file"
     if argv[0] == "check":
-        assert status == 1 or "--diff" in argv
+        assert status == 1 or "--diff" in argv or "--fix" in argv
+        assert "far beyond the largest identity policy" in out or "--diff" in argv
     else:
         assert status == 2
         assert "200,000" in err, err
