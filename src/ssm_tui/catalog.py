@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from typing import Any
@@ -25,8 +25,10 @@ ACCESS_LEVELS = ("List", "Read", "Write", "Permissions management", "Tagging")
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
 
 
+@lru_cache(maxsize=4096)
 def glob_regex(pattern: str, *, ignore_case: bool) -> re.Pattern[str]:
-    """IAM glob (`*` any run, `?` one character) as an anchored regular expression."""
+    """IAM glob (`*` any run, `?` one character) as an anchored regular expression
+    (cached: checks ask for the same patterns again and again)."""
     parts = []
     for char in pattern:
         if char == "*":
@@ -143,8 +145,15 @@ def closest(
     word: str, choices: list[str] | tuple[str, ...], limit: int = 3, cutoff: int = SUGGEST_SCORE
 ) -> list[str]:
     """Up to `limit` choices most similar to `word` (did-you-mean), best first."""
+    return [choice for choice, _ in closest_scored(word, choices, limit, cutoff)]
+
+
+def closest_scored(
+    word: str, choices: list[str] | tuple[str, ...], limit: int = 3, cutoff: int = SUGGEST_SCORE
+) -> list[tuple[str, float]]:
+    """`closest` with each choice's similarity score (0-100)."""
     found = process.extract(word, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
-    return [choice for choice, _, _ in found]
+    return [(choice, score) for choice, score, _ in found]
 
 
 def _key_template_regex(template: str) -> re.Pattern[str]:
@@ -165,6 +174,7 @@ class Catalog:
         self._expanded: dict[str, list[Action]] = {}
         self._formats: dict[str, list[ResourceType]] = {}
         self._resource_parts: dict[str, tuple[str, ...]] = {}
+        self._choices: dict[tuple[str, ...], tuple[list[str], dict[str, Action]]] = {}
 
     # --- metadata -----------------------------------------------------------------------
     @cached_property
@@ -424,15 +434,30 @@ class Catalog:
         self, full_name: str, limit: int = 3, cutoff: int = SUGGEST_SCORE
     ) -> list[str]:
         """Closest real actions to a misspelled `service:Name` (service corrected too)."""
+        return [name for name, _ in self.suggest_action_scored(full_name, limit, cutoff)]
+
+    def suggest_action_scored(
+        self, full_name: str, limit: int = 3, cutoff: int = SUGGEST_SCORE
+    ) -> list[tuple[str, float]]:
+        """`suggest_action` with each suggestion's similarity score, best first."""
         prefix, sep, name = full_name.strip().partition(":")
         if not sep:
             return []
         services = [prefix.lower()] if self.has_service(prefix) else self.suggest_service(prefix, 1)
-        candidates: dict[str, Action] = {}
-        for service in services:
-            candidates.update(self.actions(service))
-        matches = closest(name.lower(), list(candidates), limit, cutoff)
-        return [candidates[m].full_name for m in matches]
+        choices, candidates = self._action_choices(tuple(services))
+        matches = closest_scored(name.lower(), choices, limit, cutoff)
+        return [(candidates[m].full_name, score) for m, score in matches]
+
+    def _action_choices(self, services: tuple[str, ...]) -> tuple[list[str], dict[str, Action]]:
+        """The lower-case action names of `services` (the first service wins a name), built
+        once per service tuple: did-you-mean runs for every misspelled action."""
+        found = self._choices.get(services)
+        if found is None:
+            candidates: dict[str, Action] = {}
+            for service in services:
+                candidates.update(self.actions(service))
+            found = self._choices[services] = (list(candidates), candidates)
+        return found
 
     def suggest_condition_key(
         self, key: str, *, services: tuple[str, ...] = (), limit: int = 3

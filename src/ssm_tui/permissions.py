@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
-from ssm_tui.catalog import ACCESS_LEVELS, Action, Catalog, get_catalog, glob_regex
-from ssm_tui.policy.arn import split_arn
-from ssm_tui.policy.grants import pattern_takes
+from ssm_tui.catalog import ACCESS_LEVELS, Action, Catalog, get_catalog, glob_regex, has_wildcard
+from ssm_tui.policy.arn import PLACEHOLDER, arn_matches_template, split_arn, variables_as_wildcards
+from ssm_tui.policy.grants import matches_some_action
 from ssm_tui.policy.model import ParsedPolicy, Statement, parse_policy
 
 UNKNOWN_LEVEL = "Unknown"
@@ -59,10 +59,15 @@ def _level_order(level: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class _CatalogIndex:
-    """Every action of the catalogue by full name, and per-service action counts."""
+    """Every action of the catalogue by full name, and per-service action counts; which
+    actions take each ARN template, and the templates by their service field."""
 
     actions: Mapping[str, Action]
     totals: Mapping[str, int]  # service -> number of actions (services with none left out)
+    templates: Mapping[str, tuple[str, ...]]  # full name -> its resource types' templates
+    by_template: Mapping[str, tuple[str, ...]]  # template -> full names of actions taking it
+    by_service_field: Mapping[str, tuple[str, ...]]  # template's service field -> templates
+    open_templates: tuple[str, ...]  # templates whose service field is not plain text
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +79,29 @@ def _index(catalog: Catalog) -> _CatalogIndex:
         if found:
             totals[service] = len(found)
             actions.update((a.full_name, a) for a in found.values())
-    return _CatalogIndex(actions, totals)
+    templates = {name: _templates(action) for name, action in actions.items()}
+    by_template: dict[str, list[str]] = {}
+    for name, taken in templates.items():
+        for template in dict.fromkeys(taken):
+            by_template.setdefault(template, []).append(name)
+    by_service_field: dict[str, list[str]] = {}
+    open_templates = []
+    for template in by_template:
+        fields = split_arn(template)
+        if len(fields) < 6:
+            continue  # takes no entry
+        if has_wildcard(fields[2]) or PLACEHOLDER.search(fields[2]):
+            open_templates.append(template)
+        else:
+            by_service_field.setdefault(fields[2], []).append(template)
+    return _CatalogIndex(
+        actions,
+        totals,
+        templates,
+        {t: tuple(names) for t, names in by_template.items()},
+        {f: tuple(ts) for f, ts in by_service_field.items()},
+        tuple(open_templates),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,12 +137,84 @@ def _covers(entry: str, template: str) -> bool:
     )
 
 
+def _templates(action: Action) -> tuple[str, ...]:
+    return tuple(t for rt in action.resource_types for t in rt.arn_templates)
+
+
 def _excluded_by(action: Action, entries: tuple[str, ...]) -> bool:
     """NotResource: is every resource type the action takes wholly excluded?"""
-    templates = [t for rt in action.resource_types for t in rt.arn_templates]
+    templates = _templates(action)
     if not templates:
         return "*" in entries  # the request names "*", which only "*" matches
     return all(any(_covers(e, t) for e in entries) for t in templates)
+
+
+class _EntryIndex:
+    """Which Resource entries each ARN template can take, worked out once per template
+    for one statement.  Entries are grouped by their service field, so a template is
+    compared only with the entries of its service (and those with a wildcard there):
+    thousands of ARNs against the 22,000 actions of `"Action": "*"` stay linear."""
+
+    def __init__(self, entries: tuple[str, ...]) -> None:
+        self.entries = entries
+        self.stars = tuple(i for i, e in enumerate(entries) if e == "*")
+        self.by_service: dict[str, list[int]] = {}
+        self.open: list[int] = []  # entries whose service field has a wildcard
+        self.arns: list[int] = []  # every entry that can match a template at all
+        for i, entry in enumerate(entries):
+            if entry == "*":
+                continue
+            fields = split_arn(variables_as_wildcards(entry))
+            if len(fields) < 6:
+                continue  # matches no template
+            self.arns.append(i)
+            if has_wildcard(fields[2]):
+                self.open.append(i)
+            else:
+                self.by_service.setdefault(fields[2], []).append(i)
+        self._hits: dict[str, frozenset[int]] = {}
+        self._taken: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def hits(self, template: str) -> frozenset[int]:
+        """Indexes of the entries (other than "*") that can name a resource of `template`."""
+        found = self._hits.get(template)
+        if found is None:
+            fields = split_arn(template)
+            if len(fields) < 6:
+                candidates: list[int] = []
+            elif has_wildcard(fields[2]) or PLACEHOLDER.search(fields[2]):
+                candidates = self.arns
+            else:
+                candidates = self.by_service.get(fields[2], []) + self.open
+            entries = self.entries
+            found = frozenset(i for i in candidates if arn_matches_template(entries[i], template))
+            self._hits[template] = found
+        return found
+
+    def relevant_templates(self, catalog_index: _CatalogIndex) -> Iterable[str]:
+        """The catalogue templates that may take some entry other than "*"."""
+        if self.open:
+            return catalog_index.by_template
+        found: list[str] = list(catalog_index.open_templates)
+        for service in self.by_service:
+            found.extend(catalog_index.by_service_field.get(service, ()))
+        return found
+
+    def taken(self, action: Action) -> tuple[str, ...]:
+        """The entries the action takes, in their order (`*` takes every action)."""
+        templates = _templates(action)
+        return self.taken_by(templates)
+
+    def taken_by(self, templates: tuple[str, ...]) -> tuple[str, ...]:
+        """The entries an action with these templates takes, in their order."""
+        found = self._taken.get(templates)
+        if found is None:
+            chosen = set(self.stars)
+            for template in templates:
+                chosen |= self.hits(template)
+            found = tuple(self.entries[i] for i in sorted(chosen))
+            self._taken[templates] = found
+        return found
 
 
 def _resource_level_reason(candidates: Mapping[str, Action], entries: tuple[str, ...]) -> str:
@@ -144,7 +243,9 @@ def _quoted(values: Iterable[str], limit: int = 3) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
+@lru_cache(maxsize=64)
 def _candidates(catalog: Catalog, patterns: tuple[str, ...], negated: bool) -> dict[str, Action]:
+    """The actions an Action (or NotAction) element covers; cached, so never modify it."""
     if negated:
         excluded = {id(a) for p in patterns for a in catalog.expand(p)}
         everything = _index(catalog).actions
@@ -164,24 +265,24 @@ def _applicable(
     """Resource: the entries each action takes (`*` takes all); actions taking none left out."""
     if all(e == "*" for e in entries):
         return dict.fromkeys(candidates, entries)
+    index = _EntryIndex(entries)
+    catalog_index = _index(catalog)
+    # every action takes the "*" entries; only the actions of the templates that take some
+    # other entry need a closer look (not all 22,000 of `"Action": "*"`)
+    stars = index.taken_by(())
+    found = dict.fromkeys(candidates, stars) if stars else {}
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-    service_takes: dict[tuple[str, str], bool] = {}
-    found: dict[str, tuple[str, ...]] = {}
-    for name, action in candidates.items():
-        taken = []
-        for entry in entries:
-            if entry != "*":
-                key = (action.service, entry)
-                takes = service_takes.get(key)
-                if takes is None:  # prune: no action of the service takes the entry
-                    takes = service_takes[key] = pattern_takes(
-                        catalog, f"{action.service}:*", entry
-                    )
-                if not takes or not pattern_takes(catalog, name, entry):
-                    continue
-            taken.append(entry)
-        if taken:
-            found[name] = shared.setdefault(tuple(taken), tuple(taken))
+    done: set[str] = set()
+    templates = catalog_index.templates
+    for template in index.relevant_templates(catalog_index):
+        if not index.hits(template):
+            continue
+        for name in catalog_index.by_template[template]:
+            if name in candidates and name not in done:
+                done.add(name)
+                taken = index.taken_by(templates[name])
+                found[name] = shared.setdefault(taken, taken)
+    # (every candidate is in the index: both come from the catalogue's actions)
     return found
 
 
@@ -189,11 +290,26 @@ def _not_excluded(
     catalog: Catalog, candidates: Mapping[str, Action], entries: tuple[str, ...]
 ) -> dict[str, tuple[str, ...]]:
     """NotResource: the actions not wholly excluded, each with the entries that concern it."""
+    index = _EntryIndex(entries)
+    excluded: dict[str, bool] = {}  # template -> wholly covered by some entry
+
+    def wholly_excluded(action: Action) -> bool:
+        templates = _templates(action)
+        if not templates:
+            return "*" in entries
+        for template in templates:
+            covered = excluded.get(template)
+            if covered is None:
+                covered = excluded[template] = any(_covers(e, template) for e in entries)
+            if not covered:
+                return False
+        return True
+
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     found: dict[str, tuple[str, ...]] = {}
     for name, action in candidates.items():
-        if not _excluded_by(action, entries):
-            concerning = tuple(e for e in entries if pattern_takes(catalog, name, e))
+        if not wholly_excluded(action):
+            concerning = index.taken(action)
             found[name] = shared.setdefault(concerning, concerning)
     return found
 
@@ -206,7 +322,7 @@ def _evaluate(
     negated_resources: bool,
 ) -> _Scope:
     catalog = get_catalog()
-    unmatched = tuple(p for p in patterns if not catalog.expand(p))
+    unmatched = tuple(p for p in patterns if not matches_some_action(catalog, p))
 
     def nothing(reason: str) -> _Scope:
         return _Scope({}, {}, (), {}, unmatched, reason)
@@ -462,47 +578,64 @@ class EffectivePermissions:
     def _merged(self) -> dict[str, GrantedAction]:
         # One ActionGrant (and one 1-tuple of it) per statement and distinct entries, shared
         # by its actions: "Action": "*" must not allocate a record per action more than once.
-        pieces: dict[str, tuple[ActionGrant, ...]] = {}
+        pieces: dict[str, list[ActionGrant]] = {}
         records: dict[str, Action] = {}
         for statement in self.allow_statements:
             scope = statement._scope
             if scope is None:
                 continue
-            shared: dict[tuple[str, ...], tuple[ActionGrant, ...]] = {}
+            shared: dict[tuple[str, ...], ActionGrant] = {}
             for name, entries in scope.entries.items():
-                single = shared.get(entries)
-                if single is None:
-                    single = shared[entries] = (
-                        ActionGrant(
-                            statement.index,
-                            entries,
-                            statement.not_resource,
-                            statement.conditional,
-                            statement.condition_keys,
-                        ),
+                grant = shared.get(entries)
+                if grant is None:
+                    grant = shared[entries] = ActionGrant(
+                        statement.index,
+                        entries,
+                        statement.not_resource,
+                        statement.conditional,
+                        statement.condition_keys,
                     )
                 earlier = pieces.get(name)
-                pieces[name] = single if earlier is None else earlier + single
+                if earlier is None:
+                    pieces[name] = [grant]
+                else:
+                    earlier.append(grant)
             records.update(scope.records)
-        denies = [s for s in self.deny_statements if s._scope is not None]
+        # the Deny statements by the actions they cover (one pass over each Deny's actions,
+        # rather than every Deny asked about every allowed action)
+        denials: dict[str, list[int]] = {}
+        certainly: set[str] = set()
+        for deny in self.deny_statements:
+            scope = deny._scope
+            if scope is None:
+                continue
+            sure = not deny.conditional and not deny.not_resource
+            for name, denied_entries in scope.entries.items():
+                if name in pieces:
+                    denials.setdefault(name, []).append(deny.index)
+                    if sure and "*" in denied_entries:
+                        certainly.add(name)
         levels: dict[str, str] = {}
         merged: dict[str, GrantedAction] = {}
+        # equal grant sequences share one tuple ("Action": "*" in many statements)
+        sequences: dict[tuple[int, ...], tuple[ActionGrant, ...]] = {}
         for name in sorted(pieces):
             action = records[name]
             level = levels.get(action.access_level)
             if level is None:
                 level = levels[action.access_level] = access_level_group(action.access_level)
-            denied_by: tuple[int, ...] = ()
-            certain = False
-            for deny in denies:
-                denied_entries = deny.covers(name)
-                if denied_entries is not None:
-                    denied_by += (deny.index,)
-                    certain = certain or (
-                        "*" in denied_entries and not deny.conditional and not deny.not_resource
-                    )
+            grants = pieces[name]
+            key = tuple(map(id, grants))
+            sequence = sequences.get(key)
+            if sequence is None:
+                sequence = sequences[key] = tuple(grants)
             merged[name] = GrantedAction(
-                name, action.service, level, pieces[name], denied_by, certain
+                name,
+                action.service,
+                level,
+                sequence,
+                tuple(denials.get(name, ())),
+                name in certainly,
             )
         return merged
 
@@ -650,6 +783,16 @@ def _from_text(text: str) -> EffectivePermissions:
     return _from_parsed(parse_policy(text))
 
 
+def _owner(pointer: str, statements: set[str]) -> str | None:
+    """The statement pointer that `pointer` lies inside (statements never nest)."""
+    end = pointer.rfind("/")
+    while end > 0:
+        if pointer[:end] in statements:
+            return pointer[:end]
+        end = pointer.rfind("/", 0, end)
+    return None
+
+
 def _from_parsed(parsed: ParsedPolicy) -> EffectivePermissions:
     error = _check_parsed(parsed)
     if error is not None or parsed.document is None:
@@ -666,7 +809,7 @@ def _from_parsed(parsed: ParsedPolicy) -> EffectivePermissions:
                 continue
             grants.append(StatementGrant(int(position), None, None, reason=text, malformed=True))
             continue
-        owner = next((p for p in pointers if problem.pointer.startswith(p + "/")), None)
+        owner = _owner(problem.pointer, pointers)
         if owner is not None:
             problems.setdefault(owner, []).append(text)
     grants.extend(_statement_grant(s, problems.get(s.pointer, [])) for s in statements)

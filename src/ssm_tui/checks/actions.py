@@ -96,9 +96,11 @@ def action_verdicts(catalog: Catalog, value: str) -> tuple[Verdict, ...]:
         return ()
     action = catalog.action(value)
     if action is None:
-        guesses = catalog.suggest_action(value)
-        # certain only when a single action is very close (a typo, not a different action)
-        close = catalog.suggest_action(value, limit=2, cutoff=CERTAIN_SCORE)
+        scored = catalog.suggest_action_scored(value)
+        guesses = [guess for guess, _ in scored]
+        # certain only when a single action is very close (a typo, not a different action);
+        # the best two of the three suggestions are the best two at the higher cut-off
+        close = [guess for guess, score in scored[:2] if score >= CERTAIN_SCORE]
         certain = close[0] if len(close) == 1 else None
         return (
             Verdict(
