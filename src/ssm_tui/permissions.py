@@ -59,15 +59,10 @@ def _level_order(level: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class _CatalogIndex:
-    """Every action of the catalogue by full name, and per-service action counts; which
-    actions take each ARN template, and the templates by their service field."""
+    """Every action of the catalogue by full name, and per-service action counts."""
 
     actions: Mapping[str, Action]
     totals: Mapping[str, int]  # service -> number of actions (services with none left out)
-    templates: Mapping[str, tuple[str, ...]]  # full name -> its resource types' templates
-    by_template: Mapping[str, tuple[str, ...]]  # template -> full names of actions taking it
-    by_service_field: Mapping[str, tuple[str, ...]]  # template's service field -> templates
-    open_templates: tuple[str, ...]  # templates whose service field is not plain text
 
 
 @lru_cache(maxsize=1)
@@ -79,7 +74,23 @@ def _index(catalog: Catalog) -> _CatalogIndex:
         if found:
             totals[service] = len(found)
             actions.update((a.full_name, a) for a in found.values())
-    templates = {name: _templates(action) for name, action in actions.items()}
+    return _CatalogIndex(actions, totals)
+
+
+@dataclass(frozen=True, slots=True)
+class _TemplateIndex:
+    """One service's actions by the ARN templates they take, and those templates by their
+    service field (built per service, so a policy of one service loads only that one)."""
+
+    templates: Mapping[str, tuple[str, ...]]  # full name -> its resource types' templates
+    by_template: Mapping[str, tuple[str, ...]]  # template -> full names of actions taking it
+    by_service_field: Mapping[str, tuple[str, ...]]  # template's service field -> templates
+    open_templates: tuple[str, ...]  # templates whose service field is not plain text
+
+
+@lru_cache(maxsize=1024)
+def _template_index(catalog: Catalog, service: str) -> _TemplateIndex:
+    templates = {a.full_name: _templates(a) for a in catalog.actions(service).values()}
     by_template: dict[str, list[str]] = {}
     for name, taken in templates.items():
         for template in dict.fromkeys(taken):
@@ -94,9 +105,7 @@ def _index(catalog: Catalog) -> _CatalogIndex:
             open_templates.append(template)
         else:
             by_service_field.setdefault(fields[2], []).append(template)
-    return _CatalogIndex(
-        actions,
-        totals,
+    return _TemplateIndex(
         templates,
         {t: tuple(names) for t, names in by_template.items()},
         {f: tuple(ts) for f, ts in by_service_field.items()},
@@ -191,13 +200,13 @@ class _EntryIndex:
             self._hits[template] = found
         return found
 
-    def relevant_templates(self, catalog_index: _CatalogIndex) -> Iterable[str]:
-        """The catalogue templates that may take some entry other than "*"."""
+    def relevant_templates(self, service_index: _TemplateIndex) -> Iterable[str]:
+        """The templates of one service's actions that may take some entry other than "*"."""
         if self.open:
-            return catalog_index.by_template
-        found: list[str] = list(catalog_index.open_templates)
+            return service_index.by_template
+        found: list[str] = list(service_index.open_templates)
         for service in self.by_service:
-            found.extend(catalog_index.by_service_field.get(service, ()))
+            found.extend(service_index.by_service_field.get(service, ()))
         return found
 
     def taken(self, action: Action) -> tuple[str, ...]:
@@ -259,30 +268,42 @@ def _candidates(catalog: Catalog, patterns: tuple[str, ...], negated: bool) -> d
     return found
 
 
+@lru_cache(maxsize=64)
+def _candidate_services(
+    catalog: Catalog, patterns: tuple[str, ...], negated: bool
+) -> tuple[str, ...]:
+    """The services of the actions `_candidates` returns for the same element."""
+    return tuple(dict.fromkeys(a.service for a in _candidates(catalog, patterns, negated).values()))
+
+
 def _applicable(
-    catalog: Catalog, candidates: Mapping[str, Action], entries: tuple[str, ...]
+    catalog: Catalog,
+    candidates: Mapping[str, Action],
+    services: tuple[str, ...],
+    entries: tuple[str, ...],
 ) -> dict[str, tuple[str, ...]]:
-    """Resource: the entries each action takes (`*` takes all); actions taking none left out."""
+    """Resource: the entries each action takes (`*` takes all); actions taking none left out.
+    `services` are the candidates' services."""
     if all(e == "*" for e in entries):
         return dict.fromkeys(candidates, entries)
     index = _EntryIndex(entries)
-    catalog_index = _index(catalog)
     # every action takes the "*" entries; only the actions of the templates that take some
     # other entry need a closer look (not all 22,000 of `"Action": "*"`)
     stars = index.taken_by(())
     found = dict.fromkeys(candidates, stars) if stars else {}
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     done: set[str] = set()
-    templates = catalog_index.templates
-    for template in index.relevant_templates(catalog_index):
-        if not index.hits(template):
-            continue
-        for name in catalog_index.by_template[template]:
-            if name in candidates and name not in done:
-                done.add(name)
-                taken = index.taken_by(templates[name])
-                found[name] = shared.setdefault(taken, taken)
-    # (every candidate is in the index: both come from the catalogue's actions)
+    for service in services:
+        service_index = _template_index(catalog, service)
+        templates = service_index.templates
+        for template in index.relevant_templates(service_index):
+            if not index.hits(template):
+                continue
+            for name in service_index.by_template[template]:
+                if name in candidates and name not in done:
+                    done.add(name)
+                    taken = index.taken_by(templates[name])
+                    found[name] = shared.setdefault(taken, taken)
     return found
 
 
@@ -346,7 +367,8 @@ def _evaluate(
                 f"its NotResource {_quoted(entries)} excludes every resource type its actions take"
             )
     else:
-        applies = _applicable(catalog, candidates, entries)
+        services = _candidate_services(catalog, patterns, negated_actions)
+        applies = _applicable(catalog, candidates, services, entries)
         if not applies:
             return nothing(
                 "no action in it applies to its resources: "
