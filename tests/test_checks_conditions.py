@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from conftest import allow, codes, findings, only, policy
-from ssm_tui.catalog import get_catalog
 from ssm_tui.checks.base import CheckContext
 from ssm_tui.checks.conditions import VALID_OPERATORS, conditions, parse_operator
 from ssm_tui.checks.fixes import apply_edits
+from ssm_tui.iam.catalog import get_catalog
 from ssm_tui.policy.model import parse_policy
 
 # Actions the examples use with "Resource": "*": a List action and a tagging action.

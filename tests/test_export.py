@@ -17,7 +17,7 @@ import pytest
 from cfnlint.decode import cfn_yaml
 
 from ssm_tui._data import load_data
-from ssm_tui.cli_export import add_export_command, run_export
+from ssm_tui.cli.export import add_export_command, run_export
 from ssm_tui.export.formats import (
     FORMATS,
     cloudformation_logical_id,

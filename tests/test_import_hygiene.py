@@ -7,10 +7,10 @@ import sys
 
 CORE_MODULES = (
     "ssm_tui",
-    "ssm_tui.catalog",
+    "ssm_tui.iam.catalog",
     "ssm_tui.policy.source",
     "ssm_tui.policy.model",
-    "ssm_tui.policy.arn",
+    "ssm_tui.iam.arn",
     "ssm_tui.policy.format",
     "ssm_tui.checks",
     "ssm_tui.checks.fixes",
@@ -24,12 +24,12 @@ CORE_MODULES = (
     "ssm_tui.drafts",
     "ssm_tui.library.managed",
     "ssm_tui.library.templates",
-    "ssm_tui.permissions",
-    "ssm_tui.cli_library",
-    "ssm_tui.simulate",
-    "ssm_tui.cli_simulate",
+    "ssm_tui.access.permissions",
+    "ssm_tui.cli.library",
+    "ssm_tui.access.simulate",
+    "ssm_tui.cli.simulate",
     "ssm_tui.export.formats",
-    "ssm_tui.cli_export",
+    "ssm_tui.cli.export",
     "ssm_tui.cli",
 )
 

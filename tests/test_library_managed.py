@@ -14,8 +14,8 @@ import pytest
 from pydantic import ValidationError
 
 from ssm_tui._data import data_dir
-from ssm_tui.catalog import get_catalog
 from ssm_tui.checks import validate
+from ssm_tui.iam.catalog import get_catalog
 from ssm_tui.library.managed import (
     PURPOSES,
     ManagedPolicy,

@@ -11,8 +11,8 @@ import sys
 import pytest
 
 from conftest import PROJECT, SECURITY_CODES
-from ssm_tui.catalog import get_catalog
 from ssm_tui.checks import Severity, validate
+from ssm_tui.iam.catalog import get_catalog
 from ssm_tui.library.templates import (
     MAX_INSTANCE_IDS,
     Template,

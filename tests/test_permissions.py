@@ -1,4 +1,4 @@
-"""Effective permissions and permission diffs (ssm_tui.permissions)."""
+"""Effective permissions and permission diffs (ssm_tui.access.permissions)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from conftest import allow, policy
-from ssm_tui.catalog import ACCESS_LEVELS, get_catalog
-from ssm_tui.permissions import (
+from ssm_tui.access.permissions import (
     access_level_group,
     diff_permissions,
     effective_permissions,
 )
+from ssm_tui.iam.catalog import ACCESS_LEVELS, get_catalog
 from ssm_tui.policy.model import parse_policy
 from test_properties import JSON_VALUES, POLICIES
 
@@ -432,7 +432,7 @@ def test_arbitrary_json_values_never_raise(value: object) -> None:
 def test_permissions_do_not_import_textual() -> None:
     code = (
         "import sys\n"
-        "from ssm_tui.permissions import effective_permissions\n"
+        "from ssm_tui.access.permissions import effective_permissions\n"
         "effective_permissions('{\"Statement\": []}').to_json()\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"
     )

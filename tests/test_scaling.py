@@ -13,12 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import allow, policy
-from ssm_tui.catalog import get_catalog
+from ssm_tui.access.permissions import diff_permissions, effective_permissions
 from ssm_tui.checks import validate
 from ssm_tui.checks.base import CheckContext
 from ssm_tui.checks.fixes import fix_text
-from ssm_tui.permissions import diff_permissions, effective_permissions
-from ssm_tui.policy.arn import arn_matches_template, patterns_overlap
+from ssm_tui.iam.arn import arn_matches_template, patterns_overlap
+from ssm_tui.iam.catalog import get_catalog
 from ssm_tui.policy.model import parse_policy
 
 PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/app/db"

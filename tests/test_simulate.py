@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssm_tui.catalog import get_catalog
-from ssm_tui.cli_simulate import add_simulate_command, parse_context, run_simulate
-from ssm_tui.permissions import effective_permissions
-from ssm_tui.simulate import Decision, PolicyError, Request, simulate
+from ssm_tui.access.permissions import effective_permissions
+from ssm_tui.access.simulate import Decision, PolicyError, Request, simulate
+from ssm_tui.cli.simulate import add_simulate_command, parse_context, run_simulate
+from ssm_tui.iam.catalog import get_catalog
 
 DOC = "arn:aws:ssm:us-east-1:123456789012:document/Deploy"
 INSTANCE = "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0"

@@ -20,9 +20,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ssm_tui import __version__
-from ssm_tui.catalog import get_catalog
 from ssm_tui.checks import PolicyType, Severity, ValidationResult
 from ssm_tui.checks.rules import rule
+from ssm_tui.iam.catalog import get_catalog
 from ssm_tui.policy.format import escape_json_text
 from ssm_tui.textsafe import escape_control
 

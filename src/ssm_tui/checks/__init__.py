@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ssm_tui.catalog import Catalog, get_catalog
-
 # Importing the check modules registers them; base.CONCERNS fixes the order they run in.
 from ssm_tui.checks import (  # noqa: F401
     actions,
@@ -26,6 +24,7 @@ from ssm_tui.checks import (  # noqa: F401
 )
 from ssm_tui.checks.base import REGISTRY, CheckContext, Finding, PolicyType, Severity
 from ssm_tui.checks.size import policy_size
+from ssm_tui.iam.catalog import Catalog, get_catalog
 from ssm_tui.policy.model import ParsedPolicy, build_policy
 from ssm_tui.policy.source import parse_json
 

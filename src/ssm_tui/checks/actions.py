@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from ssm_tui.catalog import CERTAIN_SCORE, Catalog, has_wildcard
 from ssm_tui.checks.base import CheckContext, Finding, Severity, Verdict, quote, register
+from ssm_tui.iam.catalog import CERTAIN_SCORE, Catalog, has_wildcard
 from ssm_tui.policy.model import Located
 
 _WHITESPACE = re.compile(r"\s")

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from ssm_tui.catalog import Catalog
+from ssm_tui.iam.catalog import Catalog
 from ssm_tui.policy.model import ParsedPolicy, PolicyDocument
 from ssm_tui.policy.source import SourceMap, Span
 

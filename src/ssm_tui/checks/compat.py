@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ssm_tui.catalog import Action, has_wildcard
 from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
-from ssm_tui.policy.arn import split_arn
-from ssm_tui.policy.grants import matches_some_action, pattern_takes, types_named
+from ssm_tui.iam.arn import split_arn
+from ssm_tui.iam.catalog import Action, has_wildcard
+from ssm_tui.iam.grants import matches_some_action, pattern_takes, types_named
 from ssm_tui.policy.model import Located, Statement
 from ssm_tui.policy.source import join_pointer
 

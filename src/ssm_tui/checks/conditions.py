@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from itertools import groupby
 
-from ssm_tui.catalog import Action, Catalog, ConditionKey, closest, glob_regex, has_wildcard
 from ssm_tui.checks.base import CheckContext, Finding, Fix, Severity, quote, register
 from ssm_tui.checks.variables import check_variables, version_allows_variables, version_finding
+from ssm_tui.iam.catalog import Action, Catalog, ConditionKey, closest, glob_regex, has_wildcard
 from ssm_tui.policy.model import ConditionEntry, Located, LocatedScalar, Statement
 
 # --- operators (IAM-REFERENCE.md 2.4) -------------------------------------------------------

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ssm_tui.catalog import closest
 from ssm_tui.checks.base import CheckContext, Finding, Fix, Severity, quote, register
+from ssm_tui.iam.catalog import closest
 from ssm_tui.policy.elements import POLICY_ELEMENTS, STATEMENT_ELEMENTS
 from ssm_tui.policy.model import Statement
 from ssm_tui.policy.source import join_pointer

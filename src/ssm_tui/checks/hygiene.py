@@ -7,9 +7,9 @@ from collections.abc import Hashable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from ssm_tui.catalog import has_wildcard
 from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
-from ssm_tui.policy.arn import split_arn
+from ssm_tui.iam.arn import split_arn
+from ssm_tui.iam.catalog import has_wildcard
 from ssm_tui.policy.model import Located, Statement
 
 

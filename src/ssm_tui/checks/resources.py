@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from ssm_tui.catalog import Catalog, ResourceType, closest, glob_regex, has_wildcard
 from ssm_tui.checks.base import CheckContext, Finding, Severity, Verdict, quote, register
 from ssm_tui.checks.variables import check_variables, version_allows_variables, version_finding
-from ssm_tui.policy.arn import PLACEHOLDER, patterns_overlap, split_arn, variables_as_wildcards
+from ssm_tui.iam.arn import PLACEHOLDER, patterns_overlap, split_arn, variables_as_wildcards
+from ssm_tui.iam.catalog import Catalog, ResourceType, closest, glob_regex, has_wildcard
 from ssm_tui.policy.model import Statement
 
 _ACCOUNT = re.compile(r"\d{12}\Z")

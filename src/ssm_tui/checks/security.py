@@ -17,10 +17,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
-from ssm_tui.catalog import Action, Catalog, glob_regex, has_wildcard
 from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
-from ssm_tui.policy.arn import arn_matches_template, split_arn
-from ssm_tui.policy.grants import action_takes
+from ssm_tui.iam.arn import arn_matches_template, split_arn
+from ssm_tui.iam.catalog import Action, Catalog, glob_regex, has_wildcard
+from ssm_tui.iam.grants import action_takes
 from ssm_tui.policy.model import Located, Statement
 from ssm_tui.policy.source import join_pointer
 

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from ssm_tui._data import load_data
-from ssm_tui.catalog import closest, get_catalog
+from ssm_tui.iam.catalog import closest, get_catalog
 from ssm_tui.policy.format import minify as _minify
 from ssm_tui.policy.format import pretty
 

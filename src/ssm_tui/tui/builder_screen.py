@@ -23,8 +23,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
-from ssm_tui.catalog import ACCESS_LEVELS, Action, get_catalog
 from ssm_tui.checks import Severity, validate
+from ssm_tui.iam.catalog import ACCESS_LEVELS, Action, get_catalog
 from ssm_tui.policy.format import pretty
 
 DEFAULT_SERVICE = "ssm"

@@ -2,7 +2,7 @@
 
 Asks for an action (completed from the catalogue), a resource (with the action's ARN
 formats as a hint) and a value for each condition key the policy uses, then shows the
-decision of `ssm_tui.simulate`.  `g` returns the (line, column) of the deciding (or the
+decision of `ssm_tui.access.simulate`.  `g` returns the (line, column) of the deciding (or the
 nearest) statement so the app can show it in the editor.  Every text is `Content`, never
 markup: the policy and the inputs are text the app does not control.
 """
@@ -20,9 +20,9 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Footer, Input, Label, Static
 
-from ssm_tui.catalog import get_catalog
+from ssm_tui.access.simulate import Decision, PolicyError, Request, StatementRef, simulate
+from ssm_tui.iam.catalog import get_catalog
 from ssm_tui.policy.model import parse_policy
-from ssm_tui.simulate import Decision, PolicyError, Request, StatementRef, simulate
 
 DECISION_WORDS = {
     "allowed": ("✓ allowed", "bold $success"),

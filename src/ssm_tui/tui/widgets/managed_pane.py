@@ -27,8 +27,8 @@ from textual.worker import get_current_worker
 from ssm_tui.tui.messages import CopyRequest, ExportRequest, OpenInEditor
 
 if TYPE_CHECKING:
+    from ssm_tui.access.permissions import EffectivePermissions, PermissionDiff
     from ssm_tui.library.managed import ManagedPolicy, ManagedPolicyVersion
-    from ssm_tui.permissions import EffectivePermissions, PermissionDiff
 
 _LEVEL_LABELS_SHORT = {"Permissions management": "Permissions mgmt"}
 _CHART_NARROW = 50  # below this many columns, long access level names are shortened
@@ -80,7 +80,7 @@ def chart_content(counts: Mapping[str, int], width: int) -> Content:
     The numbers carry the meaning, so the chart reads the same without colour."""
     if not counts:
         return Content("")
-    from ssm_tui.catalog import ACCESS_LEVELS  # loaded by then: counts come from the catalogue
+    from ssm_tui.iam.catalog import ACCESS_LEVELS  # loaded by then: counts come from the catalogue
 
     order = {level: i for i, level in enumerate(ACCESS_LEVELS)}
     counts = dict(sorted(counts.items(), key=lambda item: order.get(item[0], len(order))))
@@ -653,7 +653,7 @@ class ManagedPane(Vertical):
                 if before is None or after is None:
                     diff_text.update(Content.styled("comparing versions…", "dim"))
                 else:
-                    from ssm_tui.permissions import diff_permissions
+                    from ssm_tui.access.permissions import diff_permissions
 
                     diff_text.update(diff_content(diff_permissions(before, after)))
         if missing:
@@ -676,7 +676,7 @@ class ManagedPane(Vertical):
             return  # a newer selection replaced this one
         counted: dict[PermissionKey, EffectivePermissions] = {}
         try:
-            from ssm_tui.permissions import effective_permissions
+            from ssm_tui.access.permissions import effective_permissions
 
             for key, document in documents.items():
                 if worker.is_cancelled:

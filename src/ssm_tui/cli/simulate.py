@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from ssm_tui.cli_export import read_policy_source
+from ssm_tui.cli.export import read_policy_source
 from ssm_tui.textsafe import escape_control
 
 EXIT_ALLOWED, EXIT_DENIED, EXIT_USAGE = 0, 1, 2
@@ -35,8 +35,8 @@ def parse_context(pairs: list[str] | None) -> dict[str, list[str]]:
 def run_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from pydantic import ValidationError
 
+    from ssm_tui.access.simulate import PolicyError, Request, simulate
     from ssm_tui.cli import UsageError
-    from ssm_tui.simulate import PolicyError, Request, simulate
 
     try:
         sources = [read_policy_source(path) for path in args.paths]

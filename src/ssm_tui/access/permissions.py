@@ -27,9 +27,16 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
-from ssm_tui.catalog import ACCESS_LEVELS, Action, Catalog, get_catalog, glob_regex, has_wildcard
-from ssm_tui.policy.arn import PLACEHOLDER, arn_matches_template, split_arn, variables_as_wildcards
-from ssm_tui.policy.grants import matches_some_action
+from ssm_tui.iam.arn import PLACEHOLDER, arn_matches_template, split_arn, variables_as_wildcards
+from ssm_tui.iam.catalog import (
+    ACCESS_LEVELS,
+    Action,
+    Catalog,
+    get_catalog,
+    glob_regex,
+    has_wildcard,
+)
+from ssm_tui.iam.grants import matches_some_action
 from ssm_tui.policy.model import ParsedPolicy, Statement, parse_policy
 
 UNKNOWN_LEVEL = "Unknown"

@@ -13,13 +13,13 @@ import argparse
 import difflib
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ssm_tui.catalog import ACCESS_LEVELS, closest
-from ssm_tui.cli_export import read_policy_source
+from ssm_tui.cli.export import read_policy_source
+from ssm_tui.iam.catalog import ACCESS_LEVELS, closest
 from ssm_tui.textsafe import escape_control
 
 if TYPE_CHECKING:
+    from ssm_tui.access.permissions import EffectivePermissions, PermissionDiff
     from ssm_tui.library.managed import ManagedPolicy
-    from ssm_tui.permissions import EffectivePermissions, PermissionDiff
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -76,8 +76,8 @@ def _diff_lines(diff: PermissionDiff) -> list[str]:
 
 
 def run_permissions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ssm_tui.access.permissions import effective_permissions
     from ssm_tui.cli import UsageError
-    from ssm_tui.permissions import effective_permissions
 
     prog = "ssm-tui permissions"
     try:
@@ -103,8 +103,8 @@ def run_permissions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ssm_tui.access.permissions import diff_permissions
     from ssm_tui.cli import UsageError
-    from ssm_tui.permissions import diff_permissions
 
     prog = "ssm-tui diff"
     try:
@@ -195,7 +195,7 @@ def _show_policy(policy: ManagedPolicy, args: argparse.Namespace, out: TextIO, e
         return EXIT_USAGE
     permissions = None
     if args.permissions:
-        from ssm_tui.permissions import effective_permissions
+        from ssm_tui.access.permissions import effective_permissions
 
         permissions = effective_permissions(version.document)
     if args.format == "json":
@@ -237,7 +237,7 @@ def _show_policy(policy: ManagedPolicy, args: argparse.Namespace, out: TextIO, e
 def _diff_versions(
     policy: ManagedPolicy, args: argparse.Namespace, out: TextIO, err: TextIO
 ) -> int:
-    from ssm_tui.permissions import diff_permissions
+    from ssm_tui.access.permissions import diff_permissions
 
     versions = [policy.version(v) for v in (args.version_a, args.version_b)]
     for wanted, found in zip((args.version_a, args.version_b), versions, strict=True):

@@ -20,8 +20,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ssm_tui.catalog import glob_regex
-from ssm_tui.policy.arn import VARIABLE, arn_like, split_arn
+from ssm_tui.iam.arn import VARIABLE, arn_like, split_arn
+from ssm_tui.iam.catalog import glob_regex
 from ssm_tui.policy.model import ConditionEntry, ConditionScalar, ParsedPolicy, Statement
 from ssm_tui.policy.model import parse_policy as _parse_policy
 

@@ -323,7 +323,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _version_text() -> str:
-    from ssm_tui.catalog import get_catalog
+    from ssm_tui.iam.catalog import get_catalog
 
     catalog = get_catalog()
     return (
@@ -430,9 +430,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --account-details, check the AWS managed policies in the file too",
     )
     check.set_defaults(handler=run_check)
-    from ssm_tui.cli_export import add_export_command
-    from ssm_tui.cli_library import add_library_commands
-    from ssm_tui.cli_simulate import add_simulate_command
+    from ssm_tui.cli.export import add_export_command
+    from ssm_tui.cli.library import add_library_commands
+    from ssm_tui.cli.simulate import add_simulate_command
 
     add_library_commands(commands)
     add_simulate_command(commands)

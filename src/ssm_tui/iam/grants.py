@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ssm_tui.catalog import Action, Catalog
-from ssm_tui.policy.arn import arn_matches_template
+from ssm_tui.iam.arn import arn_matches_template
+from ssm_tui.iam.catalog import Action, Catalog
 
 
 def action_takes(action: Action, resource: str) -> bool:

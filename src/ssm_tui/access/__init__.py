@@ -1,0 +1,1 @@
+"""What a policy grants: the request simulator, effective permissions and their diff."""
