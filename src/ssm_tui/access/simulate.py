@@ -12,7 +12,6 @@ import base64
 import binascii
 import ipaddress
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,17 +19,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ssm_tui.iam.arn import VARIABLE, arn_like, split_arn
-from ssm_tui.iam.catalog import glob_regex
+from ssm_tui.iam.arn import arn_like, split_arn
+from ssm_tui.iam.glob import glob_regex, pattern_regex
+from ssm_tui.iam.variables import Resolve, Unresolved, resolver, substitute
 from ssm_tui.policy.model import ConditionEntry, ConditionScalar, ParsedPolicy, Statement
 from ssm_tui.policy.model import parse_policy as _parse_policy
 
 DecisionKind = Literal["allowed", "explicit_deny", "implicit_deny"]
 PolicyInput = str | Mapping[str, Any]
-
-# `${key}` or `${key, 'default'}` (the contents of a VARIABLE match).
-_VARIABLE_BODY = re.compile(r"\s*([^,\s]+)\s*(?:,\s*'([^']*)'\s*)?")
-_SPECIAL_VARIABLES = {"*": "*", "?": "?", "$": "$"}
 
 
 class PolicyError(ValueError):
@@ -148,48 +144,21 @@ class Decision(BaseModel):
 # --- variables ------------------------------------------------------------------------------
 
 
-class _Unresolved(Exception):
-    """A policy variable with no value in the request and no default."""
-
-
-def _variable_value(body: str, request: Request) -> str:
-    if body in _SPECIAL_VARIABLES:
-        return _SPECIAL_VARIABLES[body]
-    match = _VARIABLE_BODY.fullmatch(body)
-    if match is None:
-        raise _Unresolved(body)
-    values = request.values(match.group(1))
-    if values is not None and len(values) == 1:
-        return values[0]
-    if match.group(2) is not None:
-        return match.group(2)
-    raise _Unresolved(body)
-
-
-def _glob_with_variables(pattern: str, request: Request, *, ignore_case: bool) -> re.Pattern[str]:
-    """`pattern` (IAM wildcards, policy variables) as an anchored regex; a variable's value
-    is literal text.  Raises _Unresolved for a variable without a value."""
-    parts: list[str] = []
-    pos = 0
-    for match in VARIABLE.finditer(pattern):
-        parts.append(glob_regex(pattern[pos : match.start()], ignore_case=False).pattern[:-2])
-        parts.append(re.escape(_variable_value(match.group(1), request)))
-        pos = match.end()
-    parts.append(glob_regex(pattern[pos:], ignore_case=False).pattern[:-2])
-    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
-    return re.compile("".join(parts) + r"\Z", flags)
+def _resolver(request: Request) -> Resolve:
+    return resolver(request.values)
 
 
 def _glob_match(pattern: str, value: str, request: Request) -> bool:
     try:
-        return _glob_with_variables(pattern, request, ignore_case=False).match(value) is not None
-    except _Unresolved:
+        regex = pattern_regex(pattern, resolve=_resolver(request))
+    except Unresolved:
         return False
+    return regex.match(value) is not None
 
 
 def _substitute(text: str, request: Request) -> str:
-    """`text` with each variable replaced by its value (raises _Unresolved)."""
-    return VARIABLE.sub(lambda m: _variable_value(m.group(1), request), text)
+    """`text` with each variable replaced by its value (raises Unresolved)."""
+    return substitute(text, _resolver(request))
 
 
 def _arn_match(pattern: str, value: str, request: Request) -> bool:
@@ -219,14 +188,14 @@ def _text(value: ConditionScalar) -> str:
 def _string_equals(policy: str, value: str, request: Request) -> bool:
     try:
         return _substitute(policy, request) == value
-    except _Unresolved:
+    except Unresolved:
         return False
 
 
 def _string_equals_ignore_case(policy: str, value: str, request: Request) -> bool:
     try:
         return _substitute(policy, request).casefold() == value.casefold()
-    except _Unresolved:
+    except Unresolved:
         return False
 
 

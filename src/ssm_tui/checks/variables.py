@@ -1,4 +1,9 @@
-"""Policy variables (`${aws:username}`, `${key, 'default'}`): syntax, known keys, Version."""
+"""Policy variables (`${aws:username}`, `${key, 'default'}`): syntax, known keys, Version.
+
+The syntax is read by ssm_tui.iam.variables (the simulator reads variables with the same
+parser); this module says what is wrong in words and asks the catalogue whether the key
+exists.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ssm_tui.checks.base import CheckContext, Finding, Severity, quote
-
-SPECIAL_VARIABLES = ("*", "?", "$")
+from ssm_tui.iam import variables
+from ssm_tui.iam.variables import Occurrence, Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,72 +21,59 @@ class VariableProblem:
     message: str
 
 
+def _syntax_problem(text: str, found: Occurrence) -> VariableProblem:
+    name = found.body.partition(",")[0]
+    if found.problem is Problem.UNCLOSED:
+        return VariableProblem(
+            "MISSING_BRACE_IN_VARIABLE",
+            f"The policy variable starting at {quote(text[found.start : found.start + 30])} has "
+            f"no closing brace; write it as ${{key}}.",
+        )
+    if found.problem is Problem.EMPTY:
+        return VariableProblem(
+            "EMPTY_VARIABLE", "${} names no variable; write a key such as ${aws:username}."
+        )
+    if found.problem is Problem.SPACE:
+        return VariableProblem(
+            "UNSUPPORTED_SPACE_IN_VARIABLE",
+            f"The variable name {quote(name)} contains a space; variable names cannot.",
+        )
+    return VariableProblem(
+        "MISSING_QUOTE_IN_VARIABLE",
+        f"The default value in {quote('${' + found.body + '}')} must follow a comma and a "
+        f"space, in single quotes: ${{{name}, 'default'}}.",
+    )
+
+
 def variable_problems(
     ctx: CheckContext, text: str, services: tuple[str, ...]
 ) -> list[VariableProblem]:
     """What is wrong with the `${...}` variables in one string (empty when all is well)."""
     problems: list[VariableProblem] = []
-    pos = text.find("${")
-    while pos != -1:
-        end = text.find("}", pos)
-        if end == -1:
-            problems.append(
-                VariableProblem(
-                    "MISSING_BRACE_IN_VARIABLE",
-                    f"The policy variable starting at {quote(text[pos : pos + 30])} has no closing "
-                    f"brace; write it as ${{key}}.",
-                )
-            )
-            break
-        content = text[pos + 2 : end]
-        name, comma, default = content.partition(",")
-        if not content:
-            problems.append(
-                VariableProblem(
-                    "EMPTY_VARIABLE", "${} names no variable; write a key such as ${aws:username}."
-                )
-            )
-        elif " " in name.strip() or name != name.strip():
-            problems.append(
-                VariableProblem(
-                    "UNSUPPORTED_SPACE_IN_VARIABLE",
-                    f"The variable name {quote(name)} contains a space; variable names cannot.",
-                )
-            )
-        elif comma and not (
-            default.startswith(" '") and default.endswith("'") and len(default) >= 3
-        ):
-            problems.append(
-                VariableProblem(
-                    "MISSING_QUOTE_IN_VARIABLE",
-                    f"The default value in {quote('${' + content + '}')} must follow a comma and a "
-                    f"space, in single quotes: ${{{name}, 'default'}}.",
-                )
-            )
+    for found in variables.scan(text):
+        variable = found.variable
+        if variable is None:
+            problems.append(_syntax_problem(text, found))
         elif (
-            name not in SPECIAL_VARIABLES
-            and ctx.catalog.condition_key(name, services=services) is None
+            variable.special is None
+            and ctx.catalog.condition_key(variable.name, services=services) is None
         ):
             problems.append(
                 VariableProblem(
                     "UNKNOWN_POLICY_VARIABLE",
-                    f"{quote('${' + name + '}')} is not a policy variable: variables are "
-                    f"condition keys such as ${{aws:username}} or ${{aws:PrincipalTag/team}}. At "
-                    f"request time "
-                    f"it has no value, so every entry using it matches nothing. If it is a "
-                    f"template placeholder, fill it in before use.",
+                    f"{quote('${' + variable.name + '}')} is not a policy variable: variables "
+                    f"are condition keys such as ${{aws:username}} or ${{aws:PrincipalTag/team}}. "
+                    f"At request time it has no value, so every entry using it matches nothing. "
+                    f"If it is a template placeholder, fill it in before use.",
                 )
             )
-        pos = text.find("${", end + 1)
     return problems
 
 
 def version_allows_variables(ctx: CheckContext) -> bool:
     document = ctx.document
-    return (
-        document is not None
-        and document.version is not None
-        and (document.version.value == "2012-10-17")
+    return document is not None and variables.version_allows_variables(
+        document.version.value if document.version is not None else None
     )
 
 

