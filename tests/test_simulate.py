@@ -296,6 +296,110 @@ def test_variable_in_conditions() -> None:
     assert decide(arn, {**context, "aws:PrincipalAccount": ["999999999999"]}) == IMPLICIT
 
 
+# --- what the validator and the simulator used to read differently (issue 10) ---------------
+
+
+@pytest.mark.parametrize(
+    ("value", "now", "expected"),
+    [
+        ("2030-06", "2025-01-01T00:00:00Z", ALLOWED),  # the issue's example
+        ("2030", "2025-01-01T00:00:00Z", ALLOWED),  # the year 2030, not 2030 epoch seconds
+        ("2030", "2031-01-01T00:00:00Z", IMPLICIT),
+        ("2030-06", "2030-06-01T00:00:00Z", IMPLICIT),  # 2030-06 is its first instant
+        ("2030-06", "2030-05-31T23:59:59Z", ALLOWED),
+        ("2030-06-01T02:00+02:00", "2030-05-31T23:59:59Z", ALLOWED),
+        ("2030-06-01T02:00+02:00", "2030-06-01T00:00:00Z", IMPLICIT),
+        ("1735689600", "2024-12-31T23:59:59Z", ALLOWED),  # epoch seconds (2025-01-01)
+        ("1735689600", "1735689600", IMPLICIT),
+    ],
+)
+def test_dates_read_as_iam_reads_them(value: str, now: str, expected: str) -> None:
+    statement = when("DateLessThan", "aws:CurrentTime", value)
+    assert decide(statement, {"aws:CurrentTime": [now]}) == expected
+
+
+@pytest.mark.parametrize("value", ["1e5", "nan", "inf", " 12 ", "1_000", "0x10", ""])
+def test_numbers_are_integers_or_decimals_only(value: str) -> None:
+    # float() reads all of these; IAM's numbers are digits with a sign and a decimal point.
+    for request in (value, "100000", "12", "1000", "16"):
+        assert decide(when("NumericEquals", "s3:max-keys", value), {"s3:max-keys": [request]}) == (
+            IMPLICIT
+        )
+    assert decide(when("NumericEquals", "s3:max-keys", "+12.0"), {"s3:max-keys": ["12"]}) == (
+        ALLOWED
+    )
+
+
+def test_booleans_ignore_case_but_not_spaces() -> None:
+    statement = when("Bool", "aws:SecureTransport", "True")
+    assert decide(statement, {"aws:SecureTransport": ["TRUE"]}) == ALLOWED
+    for value in ("True", "TRUE", True):
+        statement = when("Bool", "aws:SecureTransport", value)
+        assert decide(statement, {"aws:SecureTransport": ["true"]}) == ALLOWED
+    statement = when("Bool", "aws:SecureTransport", " true")
+    assert decide(statement, {"aws:SecureTransport": ["true"]}) == IMPLICIT
+    assert decide(when("Null", "aws:TokenIssueTime", "TRUE")) == ALLOWED
+    assert decide(when("Null", "aws:TokenIssueTime", "true ")) == IMPLICIT
+
+
+def test_binary_values_must_be_base64() -> None:
+    # no more falling back to comparing the texts when they are not base64
+    statement = when("BinaryEquals", "aws:SomeKey", "not base64!")
+    assert decide(statement, {"aws:SomeKey": ["not base64!"]}) == IMPLICIT
+    assert decide(when("BinaryEquals", "aws:SomeKey", 5), {"aws:SomeKey": ["5"]}) == IMPLICIT
+
+
+def test_ip_values_are_not_stripped() -> None:
+    statement = when("IpAddress", "aws:SourceIp", " 203.0.113.0/24")
+    assert decide(statement, {"aws:SourceIp": ["203.0.113.7"]}) == IMPLICIT
+    statement = when("IpAddress", "aws:SourceIp", "203.0.113.0/24")
+    assert decide(statement, {"aws:SourceIp": [" 203.0.113.7"]}) == IMPLICIT
+    assert decide(statement, {"aws:SourceIp": ["203.0.113.7"]}) == ALLOWED
+
+
+def test_null_with_a_qualifier_is_constant() -> None:
+    # Access Analyzer NULL_WITH_QUALIFIER: ForAllValues always true, ForAnyValue always false
+    for value in ("true", "false"):
+        every = when("ForAllValues:Null", "aws:TagKeys", value)
+        some = when("ForAnyValue:Null", "aws:TagKeys", value)
+        for context in ({}, {"aws:TagKeys": ["env"]}):
+            assert decide(every, context) == ALLOWED
+            assert decide(some, context) == IMPLICIT
+
+
+def test_operator_names_are_case_sensitive() -> None:
+    # IAM refuses "stringEquals" (Invalid Condition type), so it never holds here
+    for operator in ("stringequals", "STRINGEQUALS", "stringNotEquals"):
+        assert decide(when(operator, "aws:SomeKey", "x"), {"aws:SomeKey": ["x"]}) == IMPLICIT
+        assert decide(when(operator, "aws:SomeKey", "x"), {"aws:SomeKey": ["y"]}) == IMPLICIT
+
+
+def test_variable_defaults_in_the_documented_form_only() -> None:
+    # "separate the variable text and the default value with a comma and space"
+    for body in ("aws:username,'guest'", " aws:username, 'guest'", "aws:username , 'guest'"):
+        statement = allow("ssm:GetParameter", f"arn:aws:ssm:*:*:parameter/home/${{{body}}}/*")
+        assert decide(statement, {}, param("guest/x"), "ssm:GetParameter") == IMPLICIT, body
+        alice = {"aws:username": ["alice"]}
+        assert decide(statement, alice, param("alice/x"), "ssm:GetParameter") == IMPLICIT, body
+    unclosed = when("StringEquals", "aws:SomeKey", "${aws:username")
+    assert decide(unclosed, {"aws:SomeKey": ["${aws:username"]}) == IMPLICIT
+
+
+def test_variables_are_literal_text_without_version_2012_10_17() -> None:
+    statement = when("StringEquals", "aws:SomeKey", "${aws:username}")
+    for version in ("2008-10-17", None):
+        document: dict[str, Any] = {"Statement": [statement]}
+        if version:
+            document["Version"] = version
+        literal = Request(action="ssm:SendCommand", context={"aws:SomeKey": ["${aws:username}"]})
+        assert simulate([document], literal).allowed
+        resolved = Request(
+            action="ssm:SendCommand", context={"aws:SomeKey": ["bo"], "aws:username": ["bo"]}
+        )
+        assert not simulate([document], resolved).allowed
+    assert decide(statement, {"aws:SomeKey": ["bo"], "aws:username": ["bo"]}) == ALLOWED
+
+
 # --- decisions, deciding statements, missing keys, nearest --------------------------------
 
 

@@ -8,21 +8,18 @@ Core module: no screen code.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import ipaddress
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ssm_tui.iam.arn import arn_like, split_arn
-from ssm_tui.iam.glob import glob_regex, pattern_regex
-from ssm_tui.iam.variables import Resolve, Unresolved, resolver, substitute
-from ssm_tui.policy.model import ConditionEntry, ConditionScalar, ParsedPolicy, Statement
+from ssm_tui.iam.arn import split_arn
+from ssm_tui.iam.glob import glob_regex
+from ssm_tui.iam.operators import arn_match, condition_true, parse_operator
+from ssm_tui.iam.variables import Resolve, resolver, version_allows_variables
+from ssm_tui.policy.model import ConditionEntry, ParsedPolicy, Statement
 from ssm_tui.policy.model import parse_policy as _parse_policy
 
 DecisionKind = Literal["allowed", "explicit_deny", "implicit_deny"]
@@ -141,209 +138,26 @@ class Decision(BaseModel):
         return "\n".join(lines)
 
 
-# --- variables ------------------------------------------------------------------------------
+# --- conditions -----------------------------------------------------------------------------
+# What each operator means, how values parse and compare, and what a missing key does are in
+# ssm_tui.iam.operators, which the validator reads too; policy variables in iam.variables.
 
 
-def _resolver(request: Request) -> Resolve:
-    return resolver(request.values)
+def _resolve(parsed: ParsedPolicy, request: Request) -> Resolve | None:
+    """How the policy's variables read for this request; None when its Version has none
+    (then `${...}` is literal text)."""
+    document = parsed.document
+    version = document.version.value if document is not None and document.version else None
+    return resolver(request.values) if version_allows_variables(version) else None
 
 
-def _glob_match(pattern: str, value: str, request: Request) -> bool:
-    try:
-        regex = pattern_regex(pattern, resolve=_resolver(request))
-    except Unresolved:
-        return False
-    return regex.match(value) is not None
-
-
-def _substitute(text: str, request: Request) -> str:
-    """`text` with each variable replaced by its value (raises Unresolved)."""
-    return substitute(text, _resolver(request))
-
-
-def _arn_match(pattern: str, value: str, request: Request) -> bool:
-    """ArnLike with policy variables; an unresolved variable matches nothing."""
-    if "${" not in pattern:
-        return arn_like(pattern, value)
-    pattern_fields = split_arn(pattern)
-    value_fields = split_arn(value)
-    if len(pattern_fields) != 6 or len(value_fields) != 6:
-        return False
-    return all(
-        _glob_match(p, v, request) for p, v in zip(pattern_fields, value_fields, strict=True)
-    )
-
-
-# --- condition operators --------------------------------------------------------------------
-
-Compare = Callable[[str, str, Request], bool]
-
-
-def _text(value: ConditionScalar) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _string_equals(policy: str, value: str, request: Request) -> bool:
-    try:
-        return _substitute(policy, request) == value
-    except Unresolved:
-        return False
-
-
-def _string_equals_ignore_case(policy: str, value: str, request: Request) -> bool:
-    try:
-        return _substitute(policy, request).casefold() == value.casefold()
-    except Unresolved:
-        return False
-
-
-def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def _date(text: str) -> float | None:
-    number = _number(text)
-    if number is not None:
-        return number
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
-
-
-def _ordered(parse: Callable[[str], float | None], test: Callable[[float, float], bool]) -> Compare:
-    def compare(policy: str, value: str, request: Request) -> bool:
-        left, right = parse(value), parse(policy)
-        return left is not None and right is not None and test(left, right)
-
-    return compare
-
-
-def _bool(policy: str, value: str, request: Request) -> bool:
-    return policy.strip().lower() == value.strip().lower()
-
-
-def _binary(policy: str, value: str, request: Request) -> bool:
-    try:
-        return base64.b64decode(policy, validate=True) == base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        return policy == value
-
-
-def _ip(policy: str, value: str, request: Request) -> bool:
-    try:
-        network = ipaddress.ip_network(policy.strip(), strict=False)
-        address = ipaddress.ip_address(value.strip())
-    except ValueError:
-        return False
-    return address.version == network.version and address in network
-
-
-def _arn(policy: str, value: str, request: Request) -> bool:
-    return _arn_match(policy, value, request)
-
-
-def _eq(a: float, b: float) -> bool:
-    return a == b
-
-
-def _lt(a: float, b: float) -> bool:
-    return a < b
-
-
-def _le(a: float, b: float) -> bool:
-    return a <= b
-
-
-def _gt(a: float, b: float) -> bool:
-    return a > b
-
-
-def _ge(a: float, b: float) -> bool:
-    return a >= b
-
-
-@dataclass(frozen=True, slots=True)
-class _Operator:
-    compare: Compare
-    negated: bool
-
-
-def _operators() -> dict[str, _Operator]:
-    table: dict[str, _Operator] = {
-        "stringequals": _Operator(_string_equals, False),
-        "stringnotequals": _Operator(_string_equals, True),
-        "stringequalsignorecase": _Operator(_string_equals_ignore_case, False),
-        "stringnotequalsignorecase": _Operator(_string_equals_ignore_case, True),
-        "stringlike": _Operator(_glob_match, False),
-        "stringnotlike": _Operator(_glob_match, True),
-        "bool": _Operator(_bool, False),
-        "binaryequals": _Operator(_binary, False),
-        "ipaddress": _Operator(_ip, False),
-        "notipaddress": _Operator(_ip, True),
-        "arnequals": _Operator(_arn, False),
-        "arnlike": _Operator(_arn, False),
-        "arnnotequals": _Operator(_arn, True),
-        "arnnotlike": _Operator(_arn, True),
-    }
-    for family, parse in (("numeric", _number), ("date", _date)):
-        table[f"{family}equals"] = _Operator(_ordered(parse, _eq), False)
-        table[f"{family}notequals"] = _Operator(_ordered(parse, _eq), True)
-        table[f"{family}lessthan"] = _Operator(_ordered(parse, _lt), False)
-        table[f"{family}lessthanequals"] = _Operator(_ordered(parse, _le), False)
-        table[f"{family}greaterthan"] = _Operator(_ordered(parse, _gt), False)
-        table[f"{family}greaterthanequals"] = _Operator(_ordered(parse, _ge), False)
-    return table
-
-
-OPERATORS = _operators()
-
-
-def _condition_true(entry: ConditionEntry, request: Request) -> bool:
-    """One key of one operator: is it true for the request?  An unknown operator is false."""
-    name = entry.operator
-    lowered = name.lower()
-    quantifier = ""
-    for prefix in ("forallvalues:", "foranyvalue:"):
-        if lowered.startswith(prefix):
-            quantifier, lowered = prefix, lowered[len(prefix) :]
-    if_exists = lowered.endswith("ifexists") and lowered != "ifexists"
-    if if_exists:
-        lowered = lowered[: -len("ifexists")]
-    values = request.values(entry.key) or []
-    policy_values = [_text(v.value) for v in entry.values]
-    if lowered == "null":
-        if quantifier or if_exists:
-            return False
-        absent = not values
-        return any(p.strip().lower() == ("true" if absent else "false") for p in policy_values)
-    operator = OPERATORS.get(lowered)
+def _condition_true(entry: ConditionEntry, request: Request, resolve: Resolve | None) -> bool:
+    """One key of one operator: is it true for the request?  An invalid operator is false."""
+    operator = parse_operator(entry.operator)
     if operator is None:
         return False
-    if not values:
-        if quantifier == "forallvalues:":
-            return True
-        if quantifier == "foranyvalue:":
-            return False
-        return if_exists or operator.negated
-
-    def value_ok(value: str) -> bool:
-        matched = any(operator.compare(p, value, request) for p in policy_values)
-        return not matched if operator.negated else matched
-
-    if quantifier == "forallvalues:":
-        return all(value_ok(v) for v in values)
-    if quantifier == "foranyvalue:":
-        return any(value_ok(v) for v in values)
-    return all(value_ok(v) for v in values) if operator.negated else any(map(value_ok, values))
+    values = [v.value for v in entry.values]
+    return condition_true(operator, values, request.values(entry.key), resolve)
 
 
 # --- statements -----------------------------------------------------------------------------
@@ -353,10 +167,10 @@ def _action_matches(pattern: str, action: str) -> bool:
     return glob_regex(pattern, ignore_case=True).match(action) is not None
 
 
-def _resource_matches(entry: str, resource: str, request: Request) -> bool:
+def _resource_matches(entry: str, resource: str, resolve: Resolve | None) -> bool:
     if entry == "*":
         return True
-    return _arn_match(entry, resource, request)
+    return arn_match(entry, resource, resolve)
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,7 +198,7 @@ def _usable(statement: Statement) -> bool:
     ) != (statement.not_resource is None)
 
 
-def _evaluate(statement: Statement, request: Request) -> _Outcome:
+def _evaluate(statement: Statement, request: Request, resolve: Resolve | None) -> _Outcome:
     if statement.action is not None:
         action_ok = any(_action_matches(a.value, request.action) for a in statement.action)
     else:
@@ -395,18 +209,18 @@ def _evaluate(statement: Statement, request: Request) -> _Outcome:
         return _Outcome(0)
     if statement.resource is not None:
         resource_ok = any(
-            _resource_matches(r.value, request.resource, request) for r in statement.resource
+            _resource_matches(r.value, request.resource, resolve) for r in statement.resource
         )
     else:
         resource_ok = not any(
-            _resource_matches(r.value, request.resource, request)
+            _resource_matches(r.value, request.resource, resolve)
             for r in statement.not_resource or ()
         )
     if not resource_ok:
         return _Outcome(1)
     passed, failed = 0, None
     for entry in statement.condition or ():
-        if _condition_true(entry, request):
+        if _condition_true(entry, request, resolve):
             passed += 1
         elif failed is None:
             failed = f"condition {entry.operator} {entry.key}"
@@ -457,12 +271,13 @@ def simulate(policies: Sequence[PolicyInput], request: Request) -> Decision:
     used_keys: dict[str, str] = {}
     for index, policy in enumerate(parsed):
         assert policy.document is not None
+        resolve = _resolve(policy, request)
         for statement in policy.document.statements:
             for entry in statement.condition or ():
                 used_keys.setdefault(entry.key.lower(), entry.key)
             if not _usable(statement):
                 continue
-            outcome = _evaluate(statement, request)
+            outcome = _evaluate(statement, request, resolve)
             if outcome.matched:
                 (allows if statement.is_allow else denies).append(_ref(index, policy, statement))
             elif statement.is_allow:
