@@ -84,7 +84,7 @@ FAMILIES: dict[str, Family] = {
     )
 }
 # aws:EpochTime has the type Date but is epoch seconds: Date or Numeric operators fit.
-_DATE_AND_NUMERIC_KEYS = frozenset({"aws:epochtime"})
+DATE_AND_NUMERIC_KEYS = frozenset({"aws:epochtime"})
 # An operator that fits each key type, for messages.
 EXAMPLE_OPERATOR = {
     "String": "StringEquals",
@@ -279,7 +279,7 @@ def fits_type(family: Family, record: ConditionKey) -> bool:
     kind = key_type(record)
     if not any(kind in f.key_types for f in FAMILIES.values() if f.key_types is not None):
         return True
-    if family.name == "Numeric" and record.key.lower() in _DATE_AND_NUMERIC_KEYS:
+    if family.name == "Numeric" and record.key.lower() in DATE_AND_NUMERIC_KEYS:
         return True
     return kind in family.key_types
 
