@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pytest
 from textual.screen import Screen
+from validation_messages import running, settle
 
 from ssm_tui.drafts import DraftStore
 from ssm_tui.tui.app import SKELETON, SsmTuiApp
@@ -32,18 +34,9 @@ CASE_MISTAKE = json.dumps(
 )
 
 
-async def settle(pilot, app: SsmTuiApp, rounds: int = 40) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the findings describe the editor's current text."""
-    for _ in range(rounds):
-        await pilot.pause(0.05)
-        if app.result is not None and app.result.policy.text == app.editor.text:
-            return
-    raise AssertionError("validation did not finish")
-
-
 async def open_screen(pilot, app: SsmTuiApp, key: str, kind: type[S]) -> S:  # type: ignore[no-untyped-def]
     """Press `key` in the settled app and return the screen it opened, of type `kind`."""
-    await settle(pilot, app)
+    await settle(pilot)
     await pilot.press(key)
     await pilot.pause()
     screen = app.screen
@@ -53,8 +46,8 @@ async def open_screen(pilot, app: SsmTuiApp, key: str, kind: type[S]) -> S:  # t
 
 async def test_starts_with_a_skeleton_and_no_findings() -> None:
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=(120, 40)) as pilot:
+        await settle(pilot)
         assert app.editor.text == SKELETON
         assert app.findings.findings == []
         assert app.focused is app.editor
@@ -62,25 +55,49 @@ async def test_starts_with_a_skeleton_and_no_findings() -> None:
 
 async def test_typing_a_misspelled_action_shows_its_finding_and_marks_the_line() -> None:
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=(120, 40)) as pilot:
+        await settle(pilot)
         line = next(i for i, t in enumerate(app.editor.text.splitlines()) if "ssm:Describe" in t)
         column = app.editor.text.splitlines()[line].index("Describe")
         app.editor.cursor_location = (line, column)
         await pilot.press("x")  # ssm:xDescribeInstanceInformation
-        await pilot.pause(0.4)
-        await settle(pilot, app)
+        done = await settle(pilot)  # the debounced validation of the new text
+        assert "ssm:xDescribe" in done.text
         codes = [f.code for f in app.findings.findings]
         assert "INVALID_ACTION" in codes
         assert app.editor.marks.get(line) == "error"
 
 
+async def test_the_findings_arrive_as_a_message_and_a_stale_one_is_not_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ssm_tui.checks import validate
+    from ssm_tui.tui import app as app_module
+    from ssm_tui.tui.messages import ValidationDone
+
+    monkeypatch.setattr(app_module, "VALIDATE_DELAY", 60.0)  # no validation but ours
+    app = SsmTuiApp(restore_drafts=False)
+    async with running(app, size=(120, 40)) as pilot:
+        done = await settle(pilot)
+        assert done.text == SKELETON and app.result is done.result
+        stale = validate(CASE_MISTAKE)  # findings of a text the editor does not hold
+        assert stale.findings
+        app.post_message(ValidationDone(CASE_MISTAKE, stale))
+        await pilot.pause()
+        assert app.result is done.result and app.findings.findings == []
+        app.editor.load_text(CASE_MISTAKE)
+        app.post_message(ValidationDone(CASE_MISTAKE, stale))
+        await pilot.pause()
+        assert app.result is stale
+        assert [f.code for f in app.findings.findings] == [f.code for f in stale.findings]
+
+
 async def test_jump_to_a_finding_and_apply_its_quick_fix_then_undo() -> None:
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with running(app, size=(120, 40)) as pilot:
         app.editor.load_text(CASE_MISTAKE)
         app.validate_now()
-        await settle(pilot, app)
+        await settle(pilot)
         finding = next(f for f in app.findings.findings if f.code == "NON_CANONICAL_CASE")
         app.findings.focus()
         app.findings.highlighted = app.findings.findings.index(finding)
@@ -97,7 +114,7 @@ async def test_jump_to_a_finding_and_apply_its_quick_fix_then_undo() -> None:
             await pilot.pause(0.05)
             if '"ssm:GetParameter"' in app.editor.text:
                 break
-        await settle(pilot, app)
+        await settle(pilot)
         assert '"ssm:GetParameter"' in app.editor.text
         assert "NON_CANONICAL_CASE" not in [f.code for f in app.findings.findings]
         app.editor.focus()
@@ -112,7 +129,7 @@ async def test_jump_to_a_finding_and_apply_its_quick_fix_then_undo() -> None:
 
 async def test_pick_a_managed_policy_and_open_a_copy() -> None:
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with running(app, size=(120, 40)) as pilot:
         for _ in range(100):
             await pilot.pause(0.05)
             panes = app.query(ManagedPane)
@@ -122,7 +139,7 @@ async def test_pick_a_managed_policy_and_open_a_copy() -> None:
         assert pane.policy is not None and pane.policy.name == "AmazonSSMFullAccess"
         app.query_one("#managed-list").focus()
         await pilot.press("o")
-        await settle(pilot, app)
+        await settle(pilot)
         assert json.loads(app.editor.text) == pane.policy.latest.document
         assert "AmazonSSMFullAccess" in str(app.editor.border_title)
         assert app.focused is app.editor
@@ -130,8 +147,8 @@ async def test_pick_a_managed_policy_and_open_a_copy() -> None:
 
 async def test_render_a_template_with_parameters_and_insert_it() -> None:
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=(120, 40)) as pilot:
+        await settle(pilot)
         app.query_one("#library-tabs").active = "templates-tab"
         for _ in range(100):
             await pilot.pause(0.05)
@@ -146,7 +163,7 @@ async def test_render_a_template_with_parameters_and_insert_it() -> None:
             await pilot.pause()
         pane.query_one("OptionList").focus()
         await pilot.press("i")
-        await settle(pilot, app)
+        await settle(pilot)
         policy = json.loads(app.editor.text)
         assert policy["Statement"]
         if region is not None:
@@ -155,15 +172,15 @@ async def test_render_a_template_with_parameters_and_insert_it() -> None:
         statements = len(policy["Statement"])
         pane.query_one("OptionList").focus()
         await pilot.press("a")
-        await settle(pilot, app)
+        await settle(pilot)
         assert len(json.loads(app.editor.text)["Statement"]) == 2 * statements
 
 
 async def test_copy_puts_the_policy_on_the_clipboard(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr("ssm_tui.export.clipboard.local_clipboard_available", lambda: False)
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=(120, 40)) as pilot:
+        await settle(pilot)
         await pilot.press("f8")
         await pilot.pause()
         assert json.loads(app.clipboard) == json.loads(SKELETON)
@@ -176,10 +193,10 @@ async def test_copy_puts_the_policy_on_the_clipboard(monkeypatch) -> None:  # ty
 
 async def test_copying_a_policy_with_errors_asks_first() -> None:
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with running(app, size=(120, 40)) as pilot:
         app.editor.load_text(CASE_MISTAKE.replace("getParameter", "Nope"))
         app.validate_now()
-        await settle(pilot, app)
+        await settle(pilot)
         await pilot.press("f8")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -195,8 +212,8 @@ async def test_copying_a_policy_with_errors_asks_first() -> None:
 
 async def test_a_draft_is_saved_and_offered_on_the_next_start() -> None:
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=(120, 40)) as pilot:
+        await settle(pilot)
         app.editor.insert("\n")
         await pilot.pause()
         app.save_draft()  # what the autosave timer does a few seconds after a change
@@ -204,18 +221,18 @@ async def test_a_draft_is_saved_and_offered_on_the_next_start() -> None:
     [found] = DraftStore().drafts_for(None)
     assert found.draft.text == typed != SKELETON and found.state == "abandoned"
     app = SsmTuiApp()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with running(app, size=(120, 40)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("r")
-        await settle(pilot, app)
+        await settle(pilot)
         assert app.editor.text == typed and app.dirty
 
 
 async def test_quit_with_unsaved_changes_asks_and_keeps_a_draft() -> None:
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=(120, 40)) as pilot:
+        await settle(pilot)
         app.editor.insert(" ")
         await pilot.pause()
         await pilot.press("ctrl+q")
@@ -238,11 +255,11 @@ async def test_open_and_save_a_file(tmp_path: Path) -> None:
     source = tmp_path / "policy.json"
     source.write_text(CASE_MISTAKE)
     app = SsmTuiApp(str(source), restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=(120, 40)) as pilot:
+        await settle(pilot)
         assert app.editor.text == CASE_MISTAKE and not app.dirty
         await pilot.press("f5")  # format: canonical pretty text
-        await settle(pilot, app)
+        await settle(pilot)
         assert app.dirty
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -255,8 +272,8 @@ async def test_open_and_save_a_file(tmp_path: Path) -> None:
 
 async def test_narrow_layout_switches_between_library_and_editor() -> None:
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=(80, 24)) as pilot:
+        await settle(pilot)
         assert app.query_one("#workspace").display and not app.query_one("#library").display
         findings = app.query_one("#findings")
         assert findings.region.height >= 5 + 2  # at least 5 rows of findings inside a border
@@ -270,7 +287,7 @@ async def test_narrow_layout_switches_between_library_and_editor() -> None:
 
 async def test_too_small_terminal_says_so() -> None:
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(50, 15)) as pilot:
+    async with running(app, size=(50, 15)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, TooSmallScreen)
         await pilot.resize_terminal(100, 30)
@@ -280,8 +297,8 @@ async def test_too_small_terminal_says_so() -> None:
 
 async def test_help_lists_every_key_with_its_id() -> None:
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=(120, 40)) as pilot:
+        await settle(pilot)
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -298,7 +315,7 @@ def test_every_app_binding_has_an_id() -> None:
 
 async def test_settings_remember_the_copy_format() -> None:
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with running(app, size=(120, 40)) as pilot:
         await pilot.press("f10")
         await pilot.pause()
     assert SsmTuiApp().settings.copy_format == "minified"
@@ -314,7 +331,7 @@ def test_save_draft_api_round_trip() -> None:
 async def test_no_color_hides_the_ansi_themes(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("NO_COLOR", "1")
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with running(app, size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.no_color
         assert "ansi-dark" not in app.available_themes
@@ -323,7 +340,7 @@ async def test_no_color_hides_the_ansi_themes(monkeypatch) -> None:  # type: ign
 
 async def test_the_command_palette_lists_app_and_pane_commands() -> None:
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with running(app, size=(120, 40)) as pilot:
         for _ in range(100):
             await pilot.pause(0.05)
             if app.query(ManagedPane) and app.query(TemplatesPane):
@@ -340,7 +357,7 @@ async def test_a_failing_validation_is_a_notification_not_a_crash(monkeypatch) -
 
     monkeypatch.setattr("ssm_tui.checks.validate", broken)
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with running(app, size=(120, 40)) as pilot:
         for _ in range(40):
             await pilot.pause(0.05)
             if app._notifications:
@@ -353,7 +370,7 @@ async def test_simulate_from_the_editor_and_go_to_the_deciding_statement() -> No
     from ssm_tui.tui.simulator_screen import SimulatorScreen
 
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with running(app, size=(120, 40)) as pilot:
         screen = await open_screen(pilot, app, "ctrl+r", SimulatorScreen)
         action = screen.query("Input").first()
         action.value = "ssm:DescribeInstanceInformation"
@@ -375,7 +392,7 @@ async def test_build_a_statement_and_append_it_to_the_editor() -> None:
     from ssm_tui.tui.builder_screen import BuilderScreen
 
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with running(app, size=(120, 40)) as pilot:
         screen = await open_screen(pilot, app, "ctrl+g", BuilderScreen)
         field = screen.query_one("#builder-search", Input)
         field.focus()
@@ -404,8 +421,8 @@ async def test_builder_refuses_to_open_over_broken_json() -> None:
     from ssm_tui.tui.builder_screen import BuilderScreen
 
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=(120, 40)) as pilot:
+        await settle(pilot)
         app.editor.text = '{"Version": '
         await pilot.press("ctrl+g")
         await pilot.pause()
@@ -419,8 +436,8 @@ async def test_the_simulator_keeps_the_last_request_between_openings() -> None:
     from ssm_tui.tui.simulator_screen import SimulatorScreen
 
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=(120, 40)) as pilot:
+        await settle(pilot)
         await pilot.press("ctrl+r")
         await pilot.pause()
         await pilot.press(*"ssm:GetParameter")

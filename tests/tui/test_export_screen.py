@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import json
 
+from validation_messages import running, settle
+
 from ssm_tui.tui.app import SKELETON, SsmTuiApp
 from ssm_tui.tui.export_screen import ExportScreen, default_policy_name
 from ssm_tui.tui.widgets.managed_pane import ManagedPane
-
-
-async def _settled(pilot, app: SsmTuiApp) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(60):
-        await pilot.pause(0.05)
-        if app.result is not None:
-            return
 
 
 def test_default_policy_name_is_a_valid_iam_name() -> None:
@@ -25,8 +20,8 @@ def test_default_policy_name_is_a_valid_iam_name() -> None:
 async def test_export_the_editor_policy_as_an_aws_cli_command(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr("ssm_tui.export.clipboard.local_clipboard_available", lambda: False)
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await _settled(pilot, app)
+    async with running(app, size=(120, 40)) as pilot:
+        await settle(pilot)
         await pilot.press("ctrl+t")
         await pilot.pause()
         screen = app.screen
@@ -43,8 +38,8 @@ async def test_export_the_editor_policy_as_an_aws_cli_command(monkeypatch) -> No
 
 async def test_a_bad_policy_name_is_shown_and_nothing_is_exported() -> None:
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await _settled(pilot, app)
+    async with running(app, size=(120, 40)) as pilot:
+        await settle(pilot)
         await pilot.press("ctrl+t")
         await pilot.pause()
         screen = app.screen
@@ -62,7 +57,7 @@ async def test_a_bad_policy_name_is_shown_and_nothing_is_exported() -> None:
 
 async def test_export_a_managed_policy_from_the_library() -> None:
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with running(app, size=(120, 40)) as pilot:
         for _ in range(100):
             await pilot.pause(0.05)
             panes = app.query(ManagedPane)

@@ -26,6 +26,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static, TabbedContent
 from textual.worker import WorkerCancelled
+from validation_messages import running, settle
 
 from ssm_tui.drafts import DraftStore
 from ssm_tui.export import clipboard
@@ -145,17 +146,6 @@ async def _settle(pilot: Pilot[None], done: Callable[[], bool] = lambda: True) -
     raise AssertionError("the app did not settle")
 
 
-async def _validated(pilot: Pilot[None]) -> None:
-    """Wait for the (debounced) validation of the editor's current text."""
-    app = pilot.app
-    assert isinstance(app, SsmTuiApp)
-    await _settle(
-        pilot,
-        lambda: app.result is not None and app.result.policy.text == app.editor.text,
-    )
-    await pilot.pause()
-
-
 async def _click_text(pilot: Pilot[None], text: str, index: int) -> None:
     """Click the `index`-th character of the first place `text` is shown on screen."""
     app = pilot.app
@@ -195,10 +185,10 @@ def test_the_filter_drops_control_characters_and_keeps_the_width() -> None:
 
 async def test_policy_text_in_the_editor_and_the_findings() -> None:
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with running(app, size=SIZE, notifications=True) as pilot:
         # Loaded: the Sid and an action quote the payload in their findings.
         app.editor.load_text(POLICY)
-        await _validated(pilot)
+        await settle(pilot)
         messages = {f.code: f.message for f in app.findings.findings}
         assert PAYLOAD in messages["UNSUPPORTED_SID"]
         assert f"ssm:{PAYLOAD}" in messages["INVALID_ACTION"]
@@ -221,7 +211,7 @@ async def test_policy_text_in_the_editor_and_the_findings() -> None:
         app.editor.focus()
         app.editor.cursor_location = (row, app.editor.document.get_line(row).index('""') + 1)
         await pilot.press(*PAYLOAD)
-        await _validated(pilot)
+        await settle(pilot)
         assert f'"Sid": "{PAYLOAD}",' in app.editor.text
         assert any(
             PAYLOAD in f.message for f in app.findings.findings if f.code == "UNSUPPORTED_SID"
@@ -232,7 +222,7 @@ async def test_policy_text_in_the_editor_and_the_findings() -> None:
         # Raw escape sequences in the editor (a pasted or opened file): shown as their
         # printable rest, reported as invalid characters, never sent to the terminal.
         app.editor.load_text(POLICY.replace(f'"Sid": "{PAYLOAD}"', f'"Sid": "{ANSI}"'))
-        await _validated(pilot)
+        await settle(pilot)
         assert "INVALID_CHARACTER" in {f.code for f in app.findings.findings}
         text = _assert_safe(app)
         assert f'"Sid": "{ANSI_SHOWN}",' in text
@@ -249,8 +239,8 @@ async def test_file_names_in_the_title_the_path_screen_and_notifications(
     monkeypatch.chdir(tmp_path)
 
     app = SsmTuiApp(str(hostile), restore_drafts=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await _validated(pilot)
+    async with running(app, size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
         assert app.editor.text == CLEAN_POLICY
         assert FILE_NAME_SHOWN in _assert_safe(app)  # the editor's border title
 
@@ -278,7 +268,7 @@ async def test_file_names_in_the_title_the_path_screen_and_notifications(
         target = tmp_path / f"saved {FILE_NAME}"
         app.screen.query_one(Input).value = str(target)
         await pilot.press("enter")
-        await _validated(pilot)
+        await settle(pilot)
         assert target.read_text(encoding="utf-8") == app.editor.text
         assert any(f"saved {FILE_NAME_SHOWN}" in toast for toast in _toasts(app))
         assert f"saved {FILE_NAME_SHOWN}" in _assert_safe(app)
@@ -288,7 +278,7 @@ async def test_file_names_in_the_title_the_path_screen_and_notifications(
         await pilot.pause()
         app.screen.query_one(Input).value = FILE_NAME
         await pilot.press("enter")
-        await _validated(pilot)
+        await settle(pilot)
         assert app.source_path == Path(FILE_NAME)
         assert app.editor.text == CLEAN_POLICY
         text = _assert_safe(app)
@@ -312,8 +302,8 @@ async def test_settings_problems_and_keys_are_shown_literally() -> None:
         encoding="utf-8",
     )
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await _validated(pilot)
+    async with running(app, size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
         await _settle(pilot, lambda: len(_toasts(app)) >= 2)  # the settings load after paint
         toasts = _toasts(app)
         assert any(f"unknown theme '{PAYLOAD} \\x1b[31mred" in toast for toast in toasts)
@@ -342,7 +332,7 @@ async def test_managed_policy_text_is_shown_literally(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(managed, "managed_policies", hostile)
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with running(app, size=SIZE, notifications=True) as pilot:
         await _settle(pilot, lambda: any(p.policy is not None for p in app.query(ManagedPane)))
         pane = app.query_one(ManagedPane)
         listing = pane.query_one("#managed-list", OptionList)
@@ -377,9 +367,9 @@ async def test_template_text_is_shown_literally(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(templates_pane, "templates", hostile)
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with running(app, size=SIZE, notifications=True) as pilot:
         await _settle(pilot, lambda: bool(app.query(templates_pane.TemplatesPane)))
-        await _validated(pilot)
+        await settle(pilot)
         app.query_one("#library-tabs", TabbedContent).active = "templates-tab"
         await _settle(pilot)
         pane = app.query_one(templates_pane.TemplatesPane)
@@ -392,7 +382,7 @@ async def test_template_text_is_shown_literally(monkeypatch: pytest.MonkeyPatch)
         # Insert the template: the editor takes it (a replace of an unchanged buffer).
         listing.focus()
         await pilot.press("i")
-        await _validated(pilot)
+        await settle(pilot)
         assert app.title_of_buffer.startswith("template: ")
         _assert_safe(app)
 
@@ -402,8 +392,8 @@ async def test_template_text_is_shown_literally(monkeypatch: pytest.MonkeyPatch)
 
 async def test_help_screen() -> None:
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await _validated(pilot)
+    async with running(app, size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
         app.action_help()
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -431,13 +421,13 @@ async def test_confirm_screens_quote_titles_literally(
     hostile = tmp_path / FILE_NAME
     hostile.write_text(CLEAN_POLICY, encoding="utf-8")
     app = SsmTuiApp(str(hostile))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await _validated(pilot)
+    async with running(app, size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
         # A file given on the command line: only that file's drafts are offered.
         assert not isinstance(app.screen, ChoiceScreen)
     app = SsmTuiApp()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await _validated(pilot)
+    async with running(app, size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
         assert isinstance(app.screen, ChoiceScreen)
         shown = _shown_in(app, app.screen.query_one(Static))
         assert f"unsaved new policy '{PAYLOAD} \\x1b[31mred" in shown
@@ -447,8 +437,8 @@ async def test_confirm_screens_quote_titles_literally(
         assert not isinstance(app.screen, ChoiceScreen)
 
     app = SsmTuiApp(str(hostile), restore_drafts=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await _validated(pilot)
+    async with running(app, size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
         # Replacing a changed buffer asks, quoting its (hostile) name.
         await pilot.press("x")
         app.action_new()
@@ -469,7 +459,7 @@ async def test_confirm_screens_quote_titles_literally(
             raise OSError(f"{PAYLOAD} {ANSI}")
 
         app.editor.load_text(CLEAN_POLICY)
-        await _validated(pilot)
+        await settle(pilot)
         monkeypatch.setattr(app, "copy_to_clipboard", failing_osc52)
         monkeypatch.setattr(clipboard, "local_clipboard_available", lambda: False)
         monkeypatch.setattr(clipboard, "save_fallback", failing_save)

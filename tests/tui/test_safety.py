@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input, Static
+from validation_messages import running, settle
 
 from ssm_tui.cli import EXIT_INTERNAL
 from ssm_tui.drafts import DraftStore
@@ -59,14 +60,6 @@ def policy_file(tmp_path: Path) -> Path:
     return path
 
 
-async def settle(pilot: Any, app: SsmTuiApp, rounds: int = 60) -> None:
-    for _ in range(rounds):
-        await pilot.pause(0.05)
-        if app.result is not None and app.result.policy.text == app.editor.text:
-            return
-    raise AssertionError("validation did not finish")
-
-
 def toasts(app: SsmTuiApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
@@ -88,8 +81,8 @@ async def test_killed_instance_leaves_a_draft_offered_on_the_same_file(
 ) -> None:
     monkeypatch.setattr(app_module, "DRAFT_DELAY", 0.2)
     app = SsmTuiApp(str(policy_file))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE) as pilot:
+        await settle(pilot)
         await type_at_end(pilot, app, "\nabc")
         typed = app.editor.text
         await pilot.pause(0.5)  # the autosave timer fires
@@ -97,15 +90,15 @@ async def test_killed_instance_leaves_a_draft_offered_on_the_same_file(
     assert policy_file.read_text(encoding="utf-8") == POLICY
 
     app = SsmTuiApp(str(policy_file))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE) as pilot:
+        await settle(pilot)
         assert isinstance(app.screen, ChoiceScreen)
         shown = question(app)
         assert "A draft of pol.json" in shown and "today" in shown
         assert "differs from the file:\n+1 \u22120 lines, saved " in shown  # the line "abc"
         assert "no longer running" in shown
         await pilot.press("r")
-        await settle(pilot, app)
+        await settle(pilot)
         assert app.editor.text == typed and app.dirty
         assert app.source_path == policy_file
     # restored: it is now that (gone) instance's draft, offered again next time
@@ -118,14 +111,14 @@ async def test_a_draft_of_a_deleted_file_says_the_file_is_gone(
 ) -> None:
     monkeypatch.setattr(app_module, "DRAFT_DELAY", 0.2)
     app = SsmTuiApp(str(policy_file))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE) as pilot:
+        await settle(pilot)
         await type_at_end(pilot, app, "\nabc")
         await pilot.pause(0.5)
     policy_file.unlink()
     app = SsmTuiApp(str(policy_file))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE) as pilot:
+        await settle(pilot)
         assert isinstance(app.screen, ChoiceScreen)
         shown = question(app)
         assert "The file no longer exists" in shown
@@ -134,8 +127,8 @@ async def test_a_draft_of_a_deleted_file_says_the_file_is_gone(
 
 async def test_quit_keeps_a_draft_that_is_offered_next_time(policy_file: Path) -> None:
     app = SsmTuiApp(str(policy_file))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE) as pilot:
+        await settle(pilot)
         await type_at_end(pilot, app, "x")
         typed = app.editor.text
         await pilot.press("ctrl+q")
@@ -144,15 +137,15 @@ async def test_quit_keeps_a_draft_that_is_offered_next_time(policy_file: Path) -
         await pilot.press("y")
         await pilot.pause()
     app = SsmTuiApp(str(policy_file))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE) as pilot:
+        await settle(pilot)
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("escape")  # keep for later
         await pilot.pause()
         assert app.editor.text == POLICY and not app.dirty
     app = SsmTuiApp(str(policy_file))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE) as pilot:
+        await settle(pilot)
         assert isinstance(app.screen, ChoiceScreen)  # still kept
         await pilot.press("d")
         await pilot.pause()
@@ -170,8 +163,8 @@ async def test_quit_says_so_when_no_draft_could_be_written(
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv("SSM_TUI_STATE_DIR", str(blocker / "state"))
     app = SsmTuiApp(str(policy_file))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
         await type_at_end(pilot, app, "x")
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -189,8 +182,8 @@ async def test_a_running_instances_draft_is_not_offered_but_mentioned(policy_fil
     other = DraftStore()  # another ssm-tui, still running, editing the same file
     other.save(other.document(policy_file), POLICY + "\n// theirs", "pol.json")
     app = SsmTuiApp(str(policy_file))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
         assert not isinstance(app.screen, ChoiceScreen)
         assert any(f"pid {os.getpid()}" in t and "editing pol.json" in t for t in toasts(app))
         await type_at_end(pilot, app, "y")
@@ -206,21 +199,21 @@ async def test_two_instances_on_different_files_keep_their_own_drafts(tmp_path: 
     second.write_text(POLICY, encoding="utf-8")
     for path, extra in ((first, "1"), (second, "2")):
         app = SsmTuiApp(str(path))
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot, app)
+        async with running(app, size=SIZE) as pilot:
+            await settle(pilot)
             await type_at_end(pilot, app, extra)
             app.save_draft()
     app = SsmTuiApp(str(second))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE) as pilot:
+        await settle(pilot)
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("r")
-        await settle(pilot, app)
+        await settle(pilot)
         assert app.editor.text == POLICY + "2"
     # starting without a file: no untitled draft, but the kept file draft is mentioned
     app = SsmTuiApp()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
         assert not isinstance(app.screen, ChoiceScreen)
         assert any("a.json" in t and "ctrl+o" in t for t in toasts(app))
 
@@ -230,8 +223,8 @@ async def test_ctrl_o_offers_the_opened_files_draft(policy_file: Path) -> None:
     gone.save(gone.document(policy_file), POLICY + " ", "pol.json")
     gone.release()
     app = SsmTuiApp()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE) as pilot:
+        await settle(pilot)
         app.action_open()
         await pilot.pause()
         app.screen.query_one(Input).value = str(policy_file)
@@ -240,7 +233,7 @@ async def test_ctrl_o_offers_the_opened_files_draft(policy_file: Path) -> None:
         assert isinstance(app.screen, ChoiceScreen)
         assert "no line changed" in question(app) or "lines" in question(app)
         await pilot.press("r")
-        await settle(pilot, app)
+        await settle(pilot)
         assert app.editor.text == POLICY + " "
 
 
@@ -258,8 +251,8 @@ async def _changed_on_disk_dialog(pilot: Any, app: SsmTuiApp, path: Path, theirs
 async def test_external_change_on_save_asks_cancel_reload_overwrite(policy_file: Path) -> None:
     theirs = POLICY.replace("DescribeParameters", "GetParameter")
     app = SsmTuiApp(str(policy_file))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE) as pilot:
+        await settle(pilot)
         await type_at_end(pilot, app, " ")
         mine = app.editor.text
         policy_file.write_text(theirs, encoding="utf-8")  # another program saves it
@@ -287,8 +280,8 @@ async def test_external_change_on_save_can_save_elsewhere(
     policy_file: Path, tmp_path: Path
 ) -> None:
     app = SsmTuiApp(str(policy_file))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE) as pilot:
+        await settle(pilot)
         await type_at_end(pilot, app, " ")
         mine = app.editor.text
         policy_file.write_text("theirs", encoding="utf-8")
@@ -308,8 +301,8 @@ async def test_save_as_over_an_existing_file_asks(tmp_path: Path) -> None:
     existing = tmp_path / "existing.json"
     existing.write_text("precious", encoding="utf-8")
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE) as pilot:
+        await settle(pilot)
         for answer in ("n", "y"):
             await pilot.press("ctrl+s")
             await pilot.pause()
@@ -330,8 +323,8 @@ async def test_save_as_over_an_existing_file_asks(tmp_path: Path) -> None:
 async def test_a_read_only_file_is_written_only_when_asked(policy_file: Path) -> None:
     policy_file.chmod(0o444)
     app = SsmTuiApp(str(policy_file))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE) as pilot:
+        await settle(pilot)
         await type_at_end(pilot, app, " ")
         for answer in ("n", "y"):
             await pilot.press("ctrl+s")
@@ -352,8 +345,8 @@ async def test_a_vanished_folder_keeps_the_text_and_the_draft(tmp_path: Path) ->
     path = folder / "pol.json"
     path.write_text(POLICY, encoding="utf-8")
     app = SsmTuiApp(str(path))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
         await type_at_end(pilot, app, " ")
         path.unlink()
         folder.rmdir()
@@ -383,8 +376,8 @@ async def test_a_full_disk_keeps_the_file_the_text_and_the_draft(
 
     monkeypatch.setattr(files, "_replace_with", full)
     app = SsmTuiApp(str(policy_file))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
         await type_at_end(pilot, app, " ")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -399,8 +392,8 @@ async def test_a_full_disk_keeps_the_file_the_text_and_the_draft(
 async def test_the_byte_order_mark_is_kept(policy_file: Path) -> None:
     policy_file.write_bytes(b"\xef\xbb\xbf" + POLICY.encode())
     app = SsmTuiApp(str(policy_file), restore_drafts=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE) as pilot:
+        await settle(pilot)
         assert app.editor.text == POLICY
         await type_at_end(pilot, app, " ")
         await pilot.press("ctrl+s")
@@ -436,8 +429,8 @@ async def test_files_that_cannot_be_edited_are_refused_on_the_command_line(
     path = make(tmp_path)
     before = path.read_bytes() if path.is_file() else None
     app = SsmTuiApp(str(path))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
         assert app.is_running and app.source_path is None
         assert app.editor.text == SKELETON and app.title_of_buffer == "new policy"
         [problem] = [t for t in toasts(app) if t.startswith("Not opened")]
@@ -450,8 +443,8 @@ async def test_files_that_cannot_be_edited_are_refused_on_the_command_line(
 async def test_ctrl_o_refuses_a_fifo_without_hanging(tmp_path: Path) -> None:
     pipe = _fifo(tmp_path)
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
         app.action_open()
         await pilot.pause()
         app.screen.query_one(Input).value = str(pipe)
@@ -466,8 +459,8 @@ async def test_a_new_file_named_on_the_command_line_is_created_by_the_first_save
 ) -> None:
     path = tmp_path / "new.json"
     app = SsmTuiApp(str(path))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
         assert app.source_path == path and app.editor.text == SKELETON
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -483,9 +476,9 @@ NAN = '{"Version": "2012-10-17", "Statement": [], "X": NaN}'
 @pytest.mark.parametrize("text", [DEEP, HUGE, NAN], ids=["deep", "huge-int", "nan"])
 async def test_format_copy_export_builder_simulate_never_crash(text: str) -> None:
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with running(app, size=SIZE, notifications=True) as pilot:
         app.editor.load_text(text)
-        await settle(pilot, app, rounds=200)
+        await settle(pilot, timeout=30)
         for key in ("f5", "f9", "ctrl+t", "ctrl+g", "f8"):
             await pilot.press(key)
             await pilot.pause()
@@ -519,8 +512,8 @@ async def test_an_unexpected_error_keeps_the_draft_and_writes_a_report(
         raise RuntimeError("a bug")
 
     with pytest.raises(RuntimeError, match="a bug"):
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot, app)
+        async with running(app, size=SIZE) as pilot:
+            await settle(pilot)
             await type_at_end(pilot, app, "z")
             monkeypatch.setattr(app, "action_format", broken)
             await pilot.press("f5")
@@ -535,8 +528,8 @@ async def test_an_unexpected_error_keeps_the_draft_and_writes_a_report(
 async def test_every_copy_offers_a_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr("ssm_tui.export.clipboard.local_clipboard_available", lambda: False)
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
         await pilot.press("f8")
         await pilot.pause()
         [note] = [t for t in toasts(app) if "terminal" in t]
@@ -553,8 +546,8 @@ async def test_saving_an_export_over_an_existing_file_asks(tmp_path: Path) -> No
     existing = tmp_path / "out.json"
     existing.write_text("precious", encoding="utf-8")
     app = SsmTuiApp(restore_drafts=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, size=SIZE) as pilot:
+        await settle(pilot)
         for answer in ("n", "y"):
             await pilot.press("ctrl+t")
             await pilot.pause()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import os
 import sys
 from pathlib import Path
@@ -22,13 +21,21 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.filter import LineFilter
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, TabbedContent, TabPane, TextArea
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ssm_tui.cli import EXIT_INTERNAL
-from ssm_tui.tui.messages import CopyRequest, ExportRequest, InsertStatements, OpenInEditor
+from ssm_tui.tui.copying import Copier
+from ssm_tui.tui.messages import (
+    CopyRequest,
+    ExportRequest,
+    InsertStatements,
+    OpenInEditor,
+    ValidationDone,
+)
 from ssm_tui.tui.screens import (
     ChoiceScreen,
     ConfirmScreen,
@@ -37,6 +44,7 @@ from ssm_tui.tui.screens import (
     TooSmallScreen,
 )
 from ssm_tui.tui.terminal_safety import ControlCharacterFilter
+from ssm_tui.tui.theme import ANSI_THEMES, saved_theme
 from ssm_tui.tui.widgets.findings_list import FindingsList
 from ssm_tui.tui.widgets.policy_editor import PolicyEditor
 
@@ -44,6 +52,8 @@ if TYPE_CHECKING:
     from ssm_tui.checks import Finding, ValidationResult
     from ssm_tui.drafts import Document, DraftStore, FoundDraft
     from ssm_tui.export.files import FileSnapshot, LoadedFile
+    from ssm_tui.policy.edit import EditResult
+    from ssm_tui.policy.source import ParsedJson
     from ssm_tui.settings import Settings
 
 SKELETON = """{
@@ -157,7 +167,7 @@ class SsmTuiApp(App[None]):
         self._deferred_drafts: set[str] = set()  # draft files the user chose to keep for later
         self.crash_report: Path | str | None = None  # the report of an unexpected error
         # (its path, or why it could not be written)
-        self._last_copy: tuple[str, str] | None = None  # (text, title) of the last copy
+        self.copier = Copier(self, self._copy_to_file_key)  # keeps the last copy (F12)
 
     def get_line_filters(self) -> list[LineFilter]:
         # No control character in shown text (a file name, a policy) reaches the terminal.
@@ -178,10 +188,10 @@ class SsmTuiApp(App[None]):
     def on_mount(self) -> None:
         if self.no_color:
             # ANSI themes render black on black under NO_COLOR (TEXTUAL-NOTES.md §2.10)
-            for name in ("ansi-dark", "ansi-light"):
+            for name in ANSI_THEMES:
                 if name in self.available_themes:
                     self.unregister_theme(name)
-        theme = _saved_theme()
+        theme = saved_theme()
         if theme is not None and theme in self.available_themes:
             self.theme = theme
         self._load_initial()
@@ -295,20 +305,20 @@ class SsmTuiApp(App[None]):
         return self.drafts.document(self.source_path)
 
     def _offer_drafts(self, *, start: bool = False) -> None:
-        """Offer the newest draft of the open document that differs from it: a file's
-        drafts when a file is open, else the untitled drafts of instances that are gone."""
+        """Offer the newest draft of the open document that differs from it (see
+        `draft_offers`); starting without a file, say which files have drafts."""
+        from ssm_tui.tui.draft_offers import (
+            drafts_to_offer,
+            files_with_drafts,
+            files_with_drafts_notice,
+        )
+
         store = self.drafts
-        text = self.editor.text
         if self.source_path is None:
-            found = [
-                f
-                for f in store.drafts_for(None)
-                if f.state != "own" and f.draft.text.strip() and f.draft.text != SKELETON
-            ]
-            if start:
-                self._mention_file_drafts()
+            names = files_with_drafts(store) if start else []
+            if names:
+                self.notify(files_with_drafts_notice(names), markup=False, timeout=10)
         else:
-            found = [f for f in store.drafts_for(self.source_path) if f.draft.text != text]
             others = store.editing_elsewhere(self.source_path)
             if others:
                 who = ", ".join(f"pid {i.pid}" for i in others)
@@ -318,61 +328,21 @@ class SsmTuiApp(App[None]):
                     severity="warning",
                     markup=False,
                 )
-        found = [f for f in found if str(f.file) not in self._deferred_drafts]
-        if not found:
-            return
-        self._offer(found[0], len(found) - 1)
-
-    def _mention_file_drafts(self) -> None:
-        """Starting without a file: say which files have abandoned drafts (they are offered
-        when the file is opened)."""
-        from ssm_tui.drafts import differs_from_file
-
-        names: list[str] = []
-        for found in self.drafts.all_drafts():
-            draft = found.draft
-            if draft.untitled or found.state in ("own", "running"):
-                continue
-            if draft.real_path not in names and differs_from_file(draft):
-                names.append(draft.real_path or "")
-        if names:
-            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-            self.notify(
-                f"Unsaved drafts are kept for {shown}: open the file (ctrl+o) to restore one.",
-                markup=False,
-                timeout=10,
-            )
+        found = drafts_to_offer(
+            store,
+            self.source_path,
+            self.editor.text,
+            skeleton=SKELETON,
+            deferred=self._deferred_drafts,
+        )
+        if found:
+            self._offer(found[0], len(found) - 1)
 
     def _offer(self, found: FoundDraft, more: int) -> None:
-        from ssm_tui.drafts import describe_age, describe_changes, file_changed_since_draft
+        from ssm_tui.tui.draft_offers import offer_question, offer_screen
 
-        draft = found.draft
-        whose = {
-            "own": "by this ssm-tui",
-            "abandoned": "by an ssm-tui that is no longer running",
-            "other-host": f"by an ssm-tui on {draft.instance.host} (it may still run there)",
-            "running": "by an ssm-tui that is still running",
-        }[found.state]
-        age = describe_age(draft.saved_at_datetime)
-        if draft.untitled:
-            count = len(draft.text.splitlines())
-            lines = [
-                f"An unsaved new policy {draft.title or 'untitled'!r} was kept:",
-                f"{count} line{'s' if count != 1 else ''}, {age},",
-            ]
-        else:
-            name = self.source_path.name if self.source_path else draft.title
-            lines = [
-                f"A draft of {name} differs from the file:",
-                f"{describe_changes(self.editor.text, draft.text)}, {age},",
-            ]
-        lines.append(f"{whose}.")
-        if not draft.untitled and draft.real_path and not os.path.exists(draft.real_path):
-            lines.append("The file no longer exists; restore and save to write it again.")
-        elif not draft.untitled and file_changed_since_draft(draft):
-            lines.append("The file was changed since that draft was made.")
-        if more:
-            lines.append(f"{more} older draft{'s' if more > 1 else ''} of it kept too.")
+        name = self.source_path.name if self.source_path else found.draft.title
+        question = offer_question(found, name, self.editor.text, more)
 
         def answer(choice: str | None) -> None:
             if choice == "restore":
@@ -384,19 +354,7 @@ class SsmTuiApp(App[None]):
             else:  # keep for later (escape too): offered again next time
                 self._deferred_drafts.add(str(found.file))
 
-        self.push_screen(
-            ChoiceScreen(
-                "\n".join(lines),
-                [
-                    ("restore", "Restore", "r"),
-                    ("keep", "Keep for later", "k"),
-                    ("discard", "Discard", "d"),
-                ],
-                cancel="keep",
-                title="Unsaved draft",
-            ),
-            answer,
-        )
+        self.push_screen(offer_screen(question), answer)
 
     def _restore(self, found: FoundDraft) -> None:
         draft = found.draft
@@ -463,33 +421,25 @@ class SsmTuiApp(App[None]):
 
         result = validate(text)
         if not get_current_worker().is_cancelled:
-            self.call_from_thread(self._show_result, text, result)
+            self.post_message(ValidationDone(text, result))
 
-    def _show_result(self, text: str, result: ValidationResult) -> None:
-        if text != self.editor.text:
+    @on(ValidationDone)
+    def _validation_done(self, message: ValidationDone) -> None:
+        if message.text != self.editor.text:
             return  # a newer validation is on its way
         if self.result is None:
             # The catalogue and the app are loaded now: move everything alive into the
             # permanent generation, so full collections while typing stay short (they took
             # ~100 ms over this heap, measured by bench/bench_startup.py).
             gc.freeze()
-        self.result = result
-        counts = result.summary()
+        self.result = message.result
+        self.findings.show_result(message.result)
+        self.editor.mark_findings(message.result.findings)
 
-        def count(number: int, word: str) -> str:
-            return f"{number} {word}" if number == 1 else f"{number} {word}s"
-
-        summary = (
-            f"{count(counts['error'], 'error')}, {counts['security_warning']} security, "
-            f"{count(counts['warning'], 'warning')}, {count(counts['suggestion'], 'hint')} · "
-            f"{result.size:,}/{result.size_limit:,} chars"
-        )
-        self.findings.show(result.findings, summary)
-        self.editor.set_marks(
-            PolicyEditor.marks_for(
-                [(f.line, f.end_line, f.severity.value) for f in result.findings]
-            )
-        )
+    def _parsed(self) -> ParsedJson | None:
+        """The last validation's parse (the edits use it only if it is of the editor's
+        current text and succeeded; else they read the text themselves)."""
+        return self.result.policy.json if self.result is not None else None
 
     def save_draft(self) -> bool:
         """Write the editor's text as this instance's draft of the open document (or forget
@@ -612,38 +562,47 @@ class SsmTuiApp(App[None]):
 
     @on(InsertStatements)
     def _insert(self, message: InsertStatements) -> None:
-        from ssm_tui.policy.format import loads_policy, pretty
+        from ssm_tui.policy.edit import (
+            Edited,
+            NotJson,
+            append_statements,
+            new_document,
+            statements_of,
+        )
 
         self.checkpoint()
-        try:
-            if message.mode == "replace":
-                self.post_message(OpenInEditor(pretty(message.policy), message.title))
-                return
-            current = loads_policy(self.editor.text)
-        except ValueError as exc:
+        if message.mode == "replace":
+            opened = new_document(message.policy)
+            if isinstance(opened, Edited):
+                self.post_message(OpenInEditor(opened.text, message.title))
+            else:
+                self.notify(f"Not opened: {opened}", severity="error", markup=False)
+            return
+        result = append_statements(
+            self.editor.text, statements_of(message.policy), parsed=self._parsed()
+        )
+        if isinstance(result, NotJson):
             self.notify(
-                f"The editor's policy is not valid JSON ({exc}); fix it before appending.",
+                f"The editor's policy is not valid JSON ({result}); fix it before appending.",
                 severity="error",
                 markup=False,
             )
-            return
-        statements = current.get("Statement") if isinstance(current, dict) else None
-        if isinstance(statements, dict):
-            statements = [statements]
-        if not isinstance(statements, list):
-            statements = []
-        added = message.policy.get("Statement", [])
-        if not isinstance(current, dict):
-            current = {"Version": "2012-10-17"}
-        current["Statement"] = statements + (added if isinstance(added, list) else [added])
-        try:
-            text = pretty(current)
-        except ValueError as exc:
-            self.notify(f"Not appended: {exc}", severity="error", markup=False)
-            return
-        self.editor.replace(text, (0, 0), self.editor.document.end)
-        self.notify(f"Appended the statements of {message.title}.", markup=False)
-        self.action_show_editor()
+        elif self._replace_all(result, "Not appended"):
+            self.notify(f"Appended the statements of {message.title}.", markup=False)
+            self.action_show_editor()
+
+    def _replace_all(
+        self, result: EditResult, refused: str, *, severity: SeverityLevel = "error"
+    ) -> bool:
+        """Put an edit's new text in the editor (one undoable change); False, and a
+        notice "`refused`: <why>", when its value could not be written."""
+        from ssm_tui.policy.edit import Edited
+
+        if not isinstance(result, Edited):
+            self.notify(f"{refused}: {result}", severity=severity, markup=False)
+            return False
+        self.editor.replace(result.text, (0, 0), self.editor.document.end)
+        return True
 
     @on(CopyRequest)
     def _copy_request(self, message: CopyRequest) -> None:
@@ -675,13 +634,14 @@ class SsmTuiApp(App[None]):
 
     # --- build a statement ----------------------------------------------------------------
     def action_build_statement(self) -> None:
-        from ssm_tui.policy.format import loads_policy
+        from ssm_tui.policy.edit import NEW_POLICY_VERSION, read_value
+        from ssm_tui.policy.format import PolicyJsonError
         from ssm_tui.tui.builder_screen import BuilderScreen
 
         self.checkpoint()
         try:
-            loads_policy(self.editor.text)
-        except ValueError:
+            read_value(self.editor.text, self._parsed())
+        except PolicyJsonError:
             # Checked before the form opens, so a built statement is never refused afterwards.
             self.notify(
                 "Fix the JSON syntax error first (see Findings): the statement is appended to it.",
@@ -692,19 +652,20 @@ class SsmTuiApp(App[None]):
 
         def append(statement: dict[str, Any] | None) -> None:
             if statement is not None:
-                policy = {"Version": "2012-10-17", "Statement": [statement]}
+                policy = {"Version": NEW_POLICY_VERSION, "Statement": [statement]}
                 self.post_message(InsertStatements(policy, "append", "the statement builder"))
 
         self.push_screen(BuilderScreen(), append)
 
     # --- export -------------------------------------------------------------------------
     def action_export(self) -> None:
-        from ssm_tui.policy.format import loads_policy
+        from ssm_tui.policy.edit import read_value
+        from ssm_tui.policy.format import PolicyJsonError
 
         self.checkpoint()
         try:
-            policy = loads_policy(self.editor.text)
-        except ValueError:
+            policy = read_value(self.editor.text, self._parsed())
+        except PolicyJsonError:
             self.notify(
                 "Fix the JSON syntax error first (see Findings).", severity="warning", markup=False
             )
@@ -713,7 +674,7 @@ class SsmTuiApp(App[None]):
 
     @on(ExportRequest)
     def _export_request(self, message: ExportRequest) -> None:
-        from ssm_tui.tui.export_screen import ExportChoice, ExportScreen
+        from ssm_tui.tui.export_screen import ExportChoice, ExportScreen, save_export
 
         def chosen(choice: ExportChoice | None) -> None:
             if choice is None:
@@ -721,54 +682,20 @@ class SsmTuiApp(App[None]):
             what, text, fmt = choice
             if what == "copy":
                 self._copy(text, f"{message.title} ({fmt})")
-                return
-
-            def save(path: str | None, overwrite: bool = False, read_only: bool = False) -> None:
-                from ssm_tui.export.files import (
-                    FileExistsConflict,
-                    ReadOnlyFile,
-                    save_policy_file,
-                )
-
-                if not path:
-                    return
-                target = Path(path).expanduser()
-                try:
-                    save_policy_file(
-                        target, text, expected=None, overwrite=overwrite, allow_read_only=read_only
-                    )
-                except (FileExistsConflict, ReadOnlyFile) as exc:
-                    read_only_now = isinstance(exc, ReadOnlyFile)
-                    what = "is read-only" if read_only_now else "already exists"
-
-                    def again(answer: bool | None) -> None:
-                        if answer:
-                            save(path, overwrite=True, read_only=read_only or read_only_now)
-
-                    self.push_screen(
-                        ConfirmScreen(
-                            f"{target} {what}. Overwrite it?", yes="Overwrite", no="Cancel"
-                        ),
-                        again,
-                    )
-                except OSError as exc:  # FileProblem: one line naming the file
-                    self.notify(f"Not saved: {exc}", severity="error", markup=False)
-                else:
-                    self.notify(f"Saved {fmt} export to {target}", markup=False)
-
-            self.push_screen(PathScreen(f"Save the {fmt} export as"), save)
+            else:
+                save_export(self, text, fmt)
 
         self.push_screen(ExportScreen(message.policy, message.title), chosen)
 
     # --- copy ---------------------------------------------------------------------------
     def action_copy_policy(self) -> None:
         from ssm_tui.export.clipboard import policy_text
-        from ssm_tui.policy.format import loads_policy
+        from ssm_tui.policy.edit import read_value
 
         self.checkpoint()
         text = self.editor.text
         with contextlib.suppress(ValueError):  # not JSON (or not writable): copy what is there
-            text = policy_text(loads_policy(text), self.settings.copy_format)
+            text = policy_text(read_value(text, self._parsed()), self.settings.copy_format)
         errors = self.result is not None and any(
             f.severity == "error" for f in self.result.findings
         )
@@ -791,39 +718,8 @@ class SsmTuiApp(App[None]):
             go()
 
     def _copy(self, text: str, title: str) -> None:
-        """Copy by every route and say what is known of it; F12 then saves the same text
-        to a file (from every copy: editor, export screen, library panes), and when nothing
-        reached a clipboard the app offers that at once."""
-        from ssm_tui.export.clipboard import copy
-
-        self._last_copy = (text, title)
-        outcome = copy(text, osc52=self.copy_to_clipboard)
-        hint = outcome.hint or ""
-        for offer in ("Not pasting? Save to a file instead.", "Save to a file instead."):
-            hint = hint.replace(offer, "")  # the app says how, below
-        hint = f" {hint.strip()}" if hint.strip() else ""
-        if outcome.sent or outcome.copied:
-            note = outcome.message + hint
-            if outcome.offer_file:
-                note += f" {self._copy_to_file_key()} saves it to a file."
-            self.notify(
-                note,
-                title="Copied" if outcome.copied else "Sent to the terminal",
-                markup=False,
-                timeout=8,
-            )
-            return
-
-        def save(answer: bool | None) -> None:
-            if answer:
-                self.action_save_last_copy()
-
-        self.push_screen(
-            ConfirmScreen(
-                f"{outcome.message}{hint} Save it to a file instead?", yes="Save", no="Cancel"
-            ),
-            save,
-        )
+        """Copy by every route (see `Copier.copy`); F12 then saves the text to a file."""
+        self.copier.copy(text, title)
 
     def _copy_to_file_key(self) -> str:
         key = "f12"
@@ -833,18 +729,7 @@ class SsmTuiApp(App[None]):
 
     def action_save_last_copy(self) -> None:
         """Save the text of the last copy to a file in the state folder."""
-        from ssm_tui.export.clipboard import save_fallback
-
-        if self._last_copy is None:
-            self.notify("Nothing was copied yet.", markup=False)
-            return
-        text, title = self._last_copy
-        try:
-            path = save_fallback(text, title)
-        except OSError as exc:
-            self.notify(f"Could not save: {exc}", severity="error", markup=False)
-        else:
-            self.notify(f"Saved the copied text to {path}", markup=False, timeout=10)
+        self.copier.save_last()
 
     def action_toggle_copy_format(self) -> None:
         from ssm_tui.settings import save_settings
@@ -876,22 +761,16 @@ class SsmTuiApp(App[None]):
         self._reformat(minified=True)
 
     def _reformat(self, *, minified: bool) -> None:
-        from ssm_tui.policy.format import loads_policy, minify, pretty
+        from ssm_tui.policy.edit import NotJson, reformat
 
         self.checkpoint()
-        try:
-            value = loads_policy(self.editor.text)
-        except ValueError:
+        result = reformat(self.editor.text, minified=minified, parsed=self._parsed())
+        if isinstance(result, NotJson):
             self.notify(
                 "Fix the JSON syntax error first (see Findings).", severity="warning", markup=False
             )
             return
-        try:
-            text = minify(value) if minified else pretty(value)
-        except ValueError as exc:
-            self.notify(f"Not formatted: {exc}", severity="warning", markup=False)
-            return
-        self.editor.replace(text, (0, 0), self.editor.document.end)
+        self._replace_all(result, "Not formatted", severity="warning")
 
     def action_new(self) -> None:
         self.checkpoint()
@@ -1187,19 +1066,6 @@ class SsmTuiApp(App[None]):
         elif not small:
             while isinstance(self.screen, TooSmallScreen):
                 self.pop_screen()
-
-
-def _saved_theme() -> str | None:
-    """The theme in the settings file, read without validation so that the first frame
-    has the user's colours (the settings are validated in full just after it)."""
-    from ssm_tui.paths import config_dir
-
-    try:
-        data = json.loads((config_dir() / "settings.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    theme = data.get("theme") if isinstance(data, dict) else None
-    return theme if isinstance(theme, str) else None
 
 
 def run(path: str | None = None, *, mouse: bool = True) -> int:

@@ -4,9 +4,10 @@ format, see the result, then copy it or save it to a file."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -15,6 +16,7 @@ from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from ssm_tui.export.formats import FORMATS, export
+from ssm_tui.tui.screens import ConfirmScreen, PathScreen
 
 ExportChoice = tuple[Literal["copy", "save"], str, str]  # (what, text, format)
 
@@ -130,3 +132,37 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def save_export(app: App[Any], text: str, fmt: str) -> None:
+    """Ask for a path and save the exported `text` there: over an existing or a read-only
+    file only when the user says so; a failure is one line."""
+
+    def save(path: str | None, overwrite: bool = False, read_only: bool = False) -> None:
+        from ssm_tui.export.files import FileExistsConflict, ReadOnlyFile, save_policy_file
+
+        if not path:
+            return
+        target = Path(path).expanduser()
+        try:
+            save_policy_file(
+                target, text, expected=None, overwrite=overwrite, allow_read_only=read_only
+            )
+        except (FileExistsConflict, ReadOnlyFile) as exc:
+            read_only_now = isinstance(exc, ReadOnlyFile)
+            what = "is read-only" if read_only_now else "already exists"
+
+            def again(answer: bool | None) -> None:
+                if answer:
+                    save(path, overwrite=True, read_only=read_only or read_only_now)
+
+            app.push_screen(
+                ConfirmScreen(f"{target} {what}. Overwrite it?", yes="Overwrite", no="Cancel"),
+                again,
+            )
+        except OSError as exc:  # FileProblem: one line naming the file
+            app.notify(f"Not saved: {exc}", severity="error", markup=False)
+        else:
+            app.notify(f"Saved {fmt} export to {target}", markup=False)
+
+    app.push_screen(PathScreen(f"Save the {fmt} export as"), save)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from ssm_tui.checks import ValidationResult
 
 
 @dataclass
@@ -39,3 +42,12 @@ class ExportRequest(Message):
 
     policy: Any
     title: str
+
+
+@dataclass
+class ValidationDone(Message):
+    """The validator's result for `text` (posted by the validation worker; the app shows it
+    if `text` is still the editor's text)."""
+
+    text: str
+    result: ValidationResult

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from ssm_tui.tui.widgets.policy_editor import SEVERITY_SYMBOLS
 
 if TYPE_CHECKING:
-    from ssm_tui.checks import Finding
+    from ssm_tui.checks import Finding, ValidationResult
 
 SEVERITY_WORDS = {
     "error": "error",
@@ -68,6 +68,25 @@ class FindingsList(OptionList):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.findings: list[Finding] = []
         self.border_title = "Findings"
+
+    def show_result(self, result: ValidationResult) -> None:
+        """Show a validation's findings, with its counts and size in the title."""
+        self.show(result.findings, self.summary_of(result))
+
+    @staticmethod
+    def summary_of(result: ValidationResult) -> str:
+        """The counts and size for the title: "1 error, 0 security, 2 warnings, 0 hints ·
+        312/6,144 chars"."""
+        counts = result.summary()
+
+        def count(number: int, word: str) -> str:
+            return f"{number} {word}" if number == 1 else f"{number} {word}s"
+
+        return (
+            f"{count(counts['error'], 'error')}, {counts['security_warning']} security, "
+            f"{count(counts['warning'], 'warning')}, {count(counts['suggestion'], 'hint')} · "
+            f"{result.size:,}/{result.size_limit:,} chars"
+        )
 
     def show(self, findings: list[Finding], summary: str) -> None:
         """Replace the list, keeping the highlighted position where possible."""

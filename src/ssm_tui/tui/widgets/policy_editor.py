@@ -6,10 +6,16 @@ The mark is a symbol in the gutter drawn in reverse video (✗ error, ▲ securi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 from textual.widgets import TextArea
+
+if TYPE_CHECKING:
+    from ssm_tui.checks import Finding
 
 SEVERITY_SYMBOLS = {
     "error": "✗",
@@ -17,7 +23,6 @@ SEVERITY_SYMBOLS = {
     "warning": "!",
     "suggestion": "·",
 }
-_RANK = {"error": 0, "security_warning": 1, "warning": 2, "suggestion": 3}
 
 
 class PolicyEditor(TextArea):
@@ -59,16 +64,21 @@ class PolicyEditor(TextArea):
         self._line_cache.clear()
         self.refresh()
 
+    def mark_findings(self, findings: Iterable[Finding]) -> None:
+        """Mark every line a finding spans with the most severe finding's severity."""
+        self.set_marks(self.marks_for(findings))
+
     @staticmethod
-    def marks_for(findings: list[tuple[int, int, str]]) -> dict[int, str]:
-        """The mark of each line from (first line, last line, severity) triples (1-based)."""
-        marks: dict[int, str] = {}
-        for first, last, severity in findings:
-            for line in range(first - 1, max(first, last)):
-                known = marks.get(line)
-                if known is None or _RANK[severity] < _RANK[known]:
-                    marks[line] = severity
-        return marks
+    def marks_for(findings: Iterable[Finding]) -> dict[int, str]:
+        """The mark of each line (0-based) a finding spans (its 1-based `line` to
+        `end_line`): the value of the most severe severity there (`Severity.rank`)."""
+        worst: dict[int, Finding] = {}
+        for finding in findings:
+            for line in range(finding.line - 1, max(finding.line, finding.end_line)):
+                known = worst.get(line)
+                if known is None or finding.severity.rank < known.severity.rank:
+                    worst[line] = finding
+        return {line: finding.severity.value for line, finding in worst.items()}
 
     def _render_line(self, y: int) -> Strip:
         strip = super()._render_line(y)
