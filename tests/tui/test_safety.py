@@ -564,3 +564,35 @@ async def test_saving_an_export_over_an_existing_file_asks(tmp_path: Path) -> No
             if answer == "n":
                 assert existing.read_text(encoding="utf-8") == "precious"
     assert json.loads(existing.read_text(encoding="utf-8")) == json.loads(SKELETON)
+
+
+def test_the_open_document_saves_over_its_file_only_if_unchanged(policy_file: Path) -> None:
+    from ssm_tui.tui.document import OpenDocument
+
+    document = OpenDocument(policy_file)
+    loaded = document.read(policy_file)
+    document.opened(policy_file, loaded.snapshot)
+    assert document.draft_base == (loaded.snapshot.sha256, loaded.snapshot.size)
+    alias = policy_file.with_name("alias.json")
+    alias.symlink_to(policy_file)
+    assert document.is_file(alias) and not document.is_file(policy_file.with_name("x.json"))
+    policy_file.write_text(POLICY + " ", encoding="utf-8")  # another program changes it
+    with pytest.raises(files.ChangedOnDisk):
+        document.write(policy_file, "{}", overwrite=False, allow_read_only=False)
+    assert policy_file.read_text(encoding="utf-8") == POLICY + " "
+
+
+def test_saving_a_hard_linked_file_says_how_many_links_keep_the_old_text(
+    policy_file: Path,
+) -> None:
+    from ssm_tui.tui.document import OpenDocument
+
+    os.link(policy_file, policy_file.with_name("other.json"))
+    document = OpenDocument()
+    document.opened(policy_file, document.read(policy_file).snapshot)
+    snapshot = document.write(policy_file, "{}\n", overwrite=False, allow_read_only=False)
+    assert document.saved_as(policy_file, snapshot, "{}\n") == 1
+    assert document.saved_text == "{}\n" and document.title == policy_file.name
+    assert policy_file.with_name("other.json").read_text(encoding="utf-8") == POLICY
+    snapshot = document.write(policy_file, "{ }\n", overwrite=False, allow_read_only=False)
+    assert document.saved_as(policy_file, snapshot, "{ }\n") == 0  # no other link now

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -29,6 +28,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from ssm_tui.cli import EXIT_INTERNAL
 from ssm_tui.tui.copying import Copier
+from ssm_tui.tui.document import UNTITLED, OpenDocument
 from ssm_tui.tui.messages import (
     CopyRequest,
     ExportRequest,
@@ -51,7 +51,6 @@ from ssm_tui.tui.widgets.policy_editor import PolicyEditor
 if TYPE_CHECKING:
     from ssm_tui.checks import Finding, ValidationResult
     from ssm_tui.drafts import Document, DraftStore, FoundDraft
-    from ssm_tui.export.files import FileSnapshot, LoadedFile
     from ssm_tui.policy.edit import EditResult
     from ssm_tui.policy.source import ParsedJson
     from ssm_tui.settings import Settings
@@ -73,7 +72,6 @@ SKELETON = """{
 VALIDATE_DELAY = 0.3  # seconds after the last keystroke
 DRAFT_DELAY = 2.0  # seconds after the last change
 MIN_WIDTH, MIN_HEIGHT = 60, 20
-MAX_OPEN_BYTES = 10 * 1024 * 1024  # larger files are refused with a message
 
 
 class SsmTuiApp(App[None]):
@@ -152,9 +150,7 @@ class SsmTuiApp(App[None]):
     def __init__(self, path: str | None = None, *, restore_drafts: bool = True) -> None:
         super().__init__()
         self._settings: Settings | None = None  # loaded after the first paint (pydantic)
-        self.source_path: Path | None = Path(path) if path else None
-        self.title_of_buffer = "new policy"
-        self.saved_text = ""
+        self.document = OpenDocument(Path(path) if path else None)
         self.result: ValidationResult | None = None
         self._validate_timer: Timer | None = None
         self._draft_timer: Timer | None = None
@@ -162,7 +158,6 @@ class SsmTuiApp(App[None]):
         self._control_filter = ControlCharacterFilter()
         self._started = False  # True once the first frame is painted
         self._last_simulation: dict[str, str] = {}  # the simulator's fields, kept between openings
-        self._snapshot: FileSnapshot | None = None  # the file as opened or last saved
         self._store: DraftStore | None = None  # created on first use (after the first paint)
         self._deferred_drafts: set[str] = set()  # draft files the user chose to keep for later
         self.crash_report: Path | str | None = None  # the report of an unexpected error
@@ -257,16 +252,15 @@ class SsmTuiApp(App[None]):
     def _load_initial(self) -> None:
         from ssm_tui.export.files import FileProblem, MissingFile
 
-        if self.source_path is not None:
+        path = self.document.path
+        if path is not None:
             try:
-                loaded = self._read(self.source_path)
+                loaded = self.document.read(path)
             except MissingFile:
                 # `ssm-tui new.json`: a new file, created by the first save
-                self._snapshot = None
-                self._set_buffer(SKELETON, self.source_path.name, saved=True)
-                self.notify(
-                    f"{self.source_path} does not exist yet: ctrl+s creates it.", markup=False
-                )
+                self.document.opened(path, None)
+                self._set_buffer(SKELETON, path.name, saved=True)
+                self.notify(f"{path} does not exist yet: ctrl+s creates it.", markup=False)
                 return
             except FileProblem as exc:
                 self.notify(
@@ -275,21 +269,26 @@ class SsmTuiApp(App[None]):
                     markup=False,
                     timeout=15,
                 )
-                self.source_path = None
+                self.document.untitled(UNTITLED)
             else:
-                self._snapshot = loaded.snapshot
-                self._set_buffer(loaded.text, self.source_path.name, saved=True)
+                self.document.opened(path, loaded.snapshot)
+                self._set_buffer(loaded.text, path.name, saved=True)
                 return
-        self._set_buffer(SKELETON, "new policy", saved=True)
+        self._set_buffer(SKELETON, UNTITLED, saved=True)
 
-    @staticmethod
-    def _read(path: Path) -> LoadedFile:
-        """Read a policy file for editing: a regular UTF-8 file only (a FIFO, a device or
-        a folder is refused without blocking; non-UTF-8 bytes are refused, since saving
-        would rewrite them).  Raises FileProblem (one line)."""
-        from ssm_tui.export.files import read_policy_file
+    @property
+    def source_path(self) -> Path | None:
+        """The file the editor's policy is (None: a new policy, not saved yet)."""
+        return self.document.path
 
-        return read_policy_file(path, max_bytes=MAX_OPEN_BYTES)
+    @source_path.setter
+    def source_path(self, path: Path | None) -> None:
+        self.document.path = path
+
+    @property
+    def title_of_buffer(self) -> str:
+        """The policy's title: its file's name, else where it came from."""
+        return self.document.title
 
     # --- drafts ---------------------------------------------------------------------------
     @property
@@ -359,11 +358,10 @@ class SsmTuiApp(App[None]):
     def _restore(self, found: FoundDraft) -> None:
         draft = found.draft
         if draft.untitled:
-            self.source_path = None
-            self._snapshot = None
             title = draft.title or "restored draft"
+            self.document.untitled(title)
         else:
-            title = self.title_of_buffer
+            title = self.document.title
         self._set_buffer(draft.text, title, saved=False)
         self.drafts.adopt(found, self._document(), title)
         self.notify("Draft restored (not saved to the file yet).", markup=False)
@@ -383,21 +381,21 @@ class SsmTuiApp(App[None]):
 
     @property
     def dirty(self) -> bool:
-        return self.editor.text != self.saved_text
+        return self.editor.text != self.document.saved_text
 
     def _set_buffer(self, text: str, title: str, *, saved: bool) -> None:
         self.editor.load_text(text)
-        self.title_of_buffer = title
+        self.document.title = title
         if saved:
-            self.saved_text = text
+            self.document.saved_text = text
         self._update_title()
         if self._started:
             self.validate_now()
 
     def _update_title(self) -> None:
         marker = " ●" if self.dirty else ""
-        self.editor.border_title = Content(f"{self.title_of_buffer}{marker}")
-        self.sub_title = self.title_of_buffer
+        self.editor.border_title = Content(f"{self.document.title}{marker}")
+        self.sub_title = self.document.title
 
     # --- live validation ----------------------------------------------------------------
     @on(TextArea.Changed, "#editor")
@@ -459,15 +457,9 @@ class SsmTuiApp(App[None]):
         except Exception:  # the app is half torn down (a crash): nothing to save from
             return False
         try:
-            if text != self.saved_text:
-                snapshot = self._snapshot
-                store.save(
-                    doc,
-                    text,
-                    self.title_of_buffer,
-                    base_sha256=snapshot.sha256 if snapshot else None,
-                    base_size=snapshot.size if snapshot else None,
-                )
+            if text != self.document.saved_text:
+                sha256, size = self.document.draft_base
+                store.save(doc, text, self.document.title, base_sha256=sha256, base_size=size)
             else:
                 store.discard(doc)
         except OSError as exc:
@@ -543,8 +535,7 @@ class SsmTuiApp(App[None]):
             if answer:
                 if self.dirty:  # the user chose to replace the unsaved work
                     self.drafts.discard(self._document())
-                self.source_path = None
-                self._snapshot = None
+                self.document.untitled(message.title)
                 self._set_buffer(message.text, message.title, saved=False)
                 self.action_show_editor()
 
@@ -774,7 +765,7 @@ class SsmTuiApp(App[None]):
 
     def action_new(self) -> None:
         self.checkpoint()
-        self.post_message(OpenInEditor(SKELETON, "new policy"))
+        self.post_message(OpenInEditor(SKELETON, UNTITLED))
 
     def action_open(self) -> None:
         self.checkpoint()
@@ -786,7 +777,7 @@ class SsmTuiApp(App[None]):
                 return
             target = Path(path).expanduser()
             try:
-                loaded = self._read(target)
+                loaded = self.document.read(target)
             except FileProblem as exc:
                 self.notify(f"Not opened: {exc}", severity="error", markup=False, timeout=10)
                 return
@@ -796,8 +787,7 @@ class SsmTuiApp(App[None]):
                     return
                 if self.dirty:  # the user chose to discard the unsaved work
                     self.drafts.discard(self._document())
-                self.source_path = target
-                self._snapshot = loaded.snapshot
+                self.document.opened(target, loaded.snapshot)
                 self._set_buffer(loaded.text, target.name, saved=True)
                 self._offer_drafts()
 
@@ -831,35 +821,22 @@ class SsmTuiApp(App[None]):
         changed it since (else ask), over another existing file or a read-only one only if
         the user says so.  Any failure is one line; the text stays in the editor and in the
         draft."""
-        from ssm_tui.export.files import (
-            ChangedOnDisk,
-            FileExistsConflict,
-            ReadOnlyFile,
-            save_policy_file,
-        )
+        from ssm_tui.export.files import ChangedOnDisk, FileExistsConflict, ReadOnlyFile
 
         if not path:
             return
         target = Path(path).expanduser()
         drafted = self.checkpoint()
         text = self.editor.text
-        same = self.source_path is not None and os.path.realpath(target) == os.path.realpath(
-            self.source_path
-        )
-        opened = self._snapshot if same else None
         try:
-            snapshot = save_policy_file(
-                target,
-                text,
-                expected=opened,
-                overwrite=overwrite,
-                allow_read_only=allow_read_only,
-                bom=self._snapshot.bom if self._snapshot is not None else None,
+            snapshot = self.document.write(
+                target, text, overwrite=overwrite, allow_read_only=allow_read_only
             )
         except ChangedOnDisk:
             self._changed_on_disk(target)
             return
         except FileExistsConflict:
+            same = self.document.is_file(target)
             what = "was created since you opened it" if same else "already exists"
 
             def overwrite_it(answer: bool | None) -> None:
@@ -891,15 +868,11 @@ class SsmTuiApp(App[None]):
             self.notify(f"Not saved: {exc}; {kept}.", severity="error", markup=False, timeout=15)
             return
         old_document = self._document()
-        links = self._snapshot.links if same and self._snapshot is not None else 1
-        self.source_path = target
-        self._snapshot = snapshot
-        self.saved_text = text
-        self.title_of_buffer = target.name
+        others = self.document.saved_as(target, snapshot, text)
         self._update_title()
         self.drafts.discard(old_document)
         self._write_draft(quiet=True)  # forgets the draft, or keeps what was typed since
-        note = f" (its {links - 1} other hard link(s) keep the old text)" if links > 1 else ""
+        note = f" (its {others} other hard link(s) keep the old text)" if others else ""
         self.notify(f"Saved {target}{note}", markup=False)
 
     def _changed_on_disk(self, target: Path) -> None:
@@ -942,7 +915,7 @@ class SsmTuiApp(App[None]):
         from ssm_tui.export.files import FileProblem
 
         try:
-            loaded = self._read(target)
+            loaded = self.document.read(target)
         except FileProblem as exc:
             self.notify(f"Not reloaded: {exc}", severity="error", markup=False)
             return
@@ -950,8 +923,7 @@ class SsmTuiApp(App[None]):
         with contextlib.suppress(OSError):
             owner = f"{self.drafts.instance.id}-before-reload"
             self.drafts.save(Document(None, None, owner), mine, f"{target.name} before reload")
-        self.saved_text = loaded.text
-        self._snapshot = loaded.snapshot
+        self.document.reloaded(loaded)
         self.editor.replace(loaded.text, (0, 0), self.editor.document.end)
         self._update_title()
         self.notify(f"Reloaded {target.name}; ctrl+z brings your text back.", markup=False)
