@@ -454,3 +454,29 @@ async def test_the_simulator_keeps_the_last_request_between_openings() -> None:
         await pilot.pause()
         assert screen.decision is not None
         assert screen.decision.decision == "implicit_deny"
+
+
+def test_the_app_leaves_reading_and_writing_policy_json_to_the_core() -> None:
+    """The app and its editor and findings widgets neither parse nor write JSON: they ask
+    ssm_tui.policy.edit, which reuses the validator's parse."""
+    import ast
+    import inspect
+
+    from ssm_tui.tui import app as app_module
+    from ssm_tui.tui.widgets import findings_list, policy_editor
+
+    for module in (app_module, findings_list, policy_editor):
+        tree = ast.parse(inspect.getsource(module))
+        imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        names = {
+            (n.module, a.name)
+            for n in ast.walk(tree)
+            if isinstance(n, ast.ImportFrom)
+            for a in n.names
+        }
+        assert "json" not in imported, module.__name__
+        assert not {
+            name
+            for source, name in names
+            if source == "ssm_tui.policy.format" and name in ("loads_policy", "pretty", "minify")
+        }, module.__name__

@@ -1,4 +1,5 @@
-"""Messages the panes post to the app (facts, not commands to a particular widget)."""
+"""Messages posted to the app by the panes and by its validation worker (facts, not commands
+to a particular widget)."""
 
 from __future__ import annotations
 
