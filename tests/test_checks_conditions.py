@@ -367,8 +367,26 @@ def test_booleans() -> None:
     assert only(cond({"Bool": {"aws:SecureTransport": "yes"}}), "TYPE_MISMATCH_BOOLEAN").fix is None
     text = cond({"Bool": {"aws:SecureTransport": "True"}})
     assert cond_codes(fixed(text, "TYPE_MISMATCH_BOOLEAN")) == []
+    # settled with the simulator: IAM reads Booleans whatever their case, so the finding is
+    # about the spelling and says how the value is read
+    assert 'IAM reads "True" as true' in only(text, "TYPE_MISMATCH_BOOLEAN").message
     for value in ("true", "false", True, False, ["true"]):
         assert cond_codes(cond({"Bool": {"aws:SecureTransport": value}})) == [], value
+    for value in (" true", "true "):
+        finding = only(cond({"Bool": {"aws:SecureTransport": value}}), "TYPE_MISMATCH_BOOLEAN")
+        assert finding.fix is None, value
+
+
+def test_digits_are_ascii() -> None:
+    # Python's \d and Decimal read other scripts' digits; IAM's numbers and dates are ASCII
+    assert only(
+        cond({"NumericLessThan": {"aws:MultiFactorAuthAge": "\u0661\u0662"}}),
+        "TYPE_MISMATCH_NUMBER",
+    )
+    assert only(
+        cond({"DateGreaterThan": {"aws:CurrentTime": "\u0662\u0660\u0663\u0660"}}),
+        "TYPE_MISMATCH_DATE",
+    )
 
 
 def test_null_takes_true_or_false() -> None:

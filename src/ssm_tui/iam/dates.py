@@ -23,9 +23,10 @@ DateForm = Literal["w3c", "epoch", "iso"]
 
 _W3C_DATE = re.compile(
     r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?"
-    r"(Z|([+-])(\d{2}):(\d{2})))?)?)?\Z"
+    r"(Z|([+-])(\d{2}):(\d{2})))?)?)?\Z",
+    re.ASCII,
 )
-_EPOCH = re.compile(r"-?\d+(?:\.\d+)?\Z")
+_EPOCH = re.compile(r"-?\d+(?:\.\d+)?\Z", re.ASCII)
 _EPOCH_START = datetime(1970, 1, 1, tzinfo=UTC)
 
 

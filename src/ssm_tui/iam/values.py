@@ -48,15 +48,16 @@ IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 JsonKind = Literal["boolean", "number", "string"]
 
 # "an integer or decimal value" (IAM User Guide, Numeric condition operators): digits with an
-# optional sign and decimal point; no exponent, no spaces, no NaN or Infinity.
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)\Z")
+# optional sign and decimal point; no exponent, no spaces, no NaN or Infinity; ASCII digits
+# only (Python's \d and Decimal also take other scripts' digits).
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)\Z", re.ASCII)
 # RFC 4648 base64 with padding ("a base-64 encoded representation of the binary value",
 # IAM User Guide, Binary condition operators).
 _BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?\Z")
 # "The value must be in the standard CIDR format ... If you specify an IP address without
 # the associated routing prefix, IAM uses the default prefix value of /32" (IP address
 # condition operators): an IPv4 or IPv6 address, optionally /prefix; nothing around it.
-_CIDR_TEXT = re.compile(r"[0-9A-Fa-f:.]+(?:/\d{1,3})?\Z")
+_CIDR_TEXT = re.compile(r"[0-9A-Fa-f:.]+(?:/[0-9]{1,3})?\Z")
 # Account IDs are 12 digits (Access Analyzer INVALID_ARN_ACCOUNT: "Provide a 12-digit
 # account ID").
 _ACCOUNT = re.compile(r"[0-9]{12}\Z")
