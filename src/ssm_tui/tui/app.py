@@ -3,7 +3,10 @@
 Layout: at 100 columns and wider the library (managed policies, templates) sits left of
 the workspace (editor above findings); narrower, one of the two fills the screen and F2/F3
 switch.  Below 60x20 the app says the terminal is too small.  The core does every policy
-judgement; this module only shows it.
+judgement; this module only shows it: the validation worker posts `ValidationDone`, and the
+policy text is read and edited by `ssm_tui.policy.edit` (reusing the validator's parse).
+The open file is an `OpenDocument`; draft offers, copying and export saving have modules
+of their own.
 """
 
 from __future__ import annotations
