@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from conftest import CORPUS, allow, findings, only, policy
+from conftest import CORPUS, allow, codes, findings, only, policy
 from ssm_tui.checks import validate
 from ssm_tui.checks.security import CODES, covers_all
 
@@ -344,3 +344,43 @@ def test_aws_managed_full_access_stays_readable() -> None:
     text = (CORPUS / "mamip_AmazonSSMFullAccess.json").read_text()
     codes = [f.code for f in validate(text).findings if f.code in CODES]
     assert 0 < len(codes) <= 8 and len(codes) == len(set(codes))
+
+
+# --- the Systems Manager risk table -------------------------------------------------------
+def test_each_risk_is_one_record_with_its_rule_and_real_actions() -> None:
+    from ssm_tui.checks.rules import RULES
+    from ssm_tui.checks.security import TARGETS
+    from ssm_tui.checks.ssm_risks import RISKS
+    from ssm_tui.iam.catalog import get_catalog
+
+    catalog = get_catalog()
+    assert len({risk.code for risk in RISKS}) == len(RISKS)
+    for risk in RISKS:
+        assert risk.code in CODES and RULES[risk.code] == risk.rule
+        assert not risk.rule.access_analyzer
+        for action in risk.actions:
+            found = catalog.action(action)
+            assert found is not None and found.full_name == action  # documented spelling
+            assert action in TARGETS.names
+
+
+def test_a_record_added_to_the_table_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssm_tui.checks import ssm_risks
+
+    added = ssm_risks.SsmRisk(
+        "SSM_TEST_RISK",
+        "A risk for the test",
+        "Help.",
+        actions=(ssm_risks.SEND_COMMAND,),
+        risky=ssm_risks.on_every(*ssm_risks.NODES, tag_condition_limits=False),
+        message=lambda grant, exposure: f"grants {exposure.names[0]} on {len(exposure.types)}",
+    )
+    monkeypatch.setattr(ssm_risks, "RISKS", (*ssm_risks.RISKS, added))
+    tagged = {"StringEquals": {"ssm:resourceTag/Env": "dev"}}
+    text = policy(allow("ssm:SendCommand", ALL_INSTANCES, Condition=tagged))
+    found = only(text, "SSM_TEST_RISK")
+    assert found.message == "Statement 1 grants ssm:SendCommand on 1"
+    assert found.pointer == "/Statement/0/Action"
+    # the tag condition keeps the record for SendCommand quiet, not the added one
+    assert [f.code for f in findings(text) if f.code.startswith("SSM_")] == ["SSM_TEST_RISK"]
+    assert "SSM_TEST_RISK" not in codes(policy(allow("ssm:SendCommand", INSTANCE)))

@@ -8,6 +8,7 @@ Never raises for any input text.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # Importing the check modules registers them; base.CONCERNS fixes the order they run in.
@@ -22,8 +23,8 @@ from ssm_tui.checks import (  # noqa: F401
     size,
     syntax,
 )
-from ssm_tui.checks.base import REGISTRY, CheckContext, Finding, PolicyType, Severity
-from ssm_tui.checks.size import policy_size
+from ssm_tui.checks.base import REGISTRY, Check, CheckContext, Finding, PolicyType, Severity
+from ssm_tui.checks.size import oversized, policy_size
 from ssm_tui.iam.catalog import Catalog, get_catalog
 from ssm_tui.policy.model import ParsedPolicy, build_policy
 from ssm_tui.policy.source import parse_json
@@ -34,6 +35,7 @@ __all__ = [
     "PolicyType",
     "Severity",
     "ValidationResult",
+    "run_checks",
     "validate",
 ]
 
@@ -79,14 +81,20 @@ def validate(
     policy = build_policy(parse_json(text))
     counted = policy_size(text)
     ctx = CheckContext(policy, catalog or get_catalog(), policy_type, counted)
-    findings: list[Finding] = []
-    parsed_ok = policy.json.syntax_error is None
+    findings = [finding for _, finding in run_checks(ctx)]
+    findings.sort(key=lambda f: (f.line, f.column, f.severity.rank, f.code))
+    return ValidationResult(policy, policy_type, findings, counted)
+
+
+def run_checks(ctx: CheckContext) -> Iterator[tuple[Check, Finding]]:
+    """Each registered check's findings, in the order the checks run, with the check that
+    reported it.  After a JSON syntax error only the syntax checks run."""
+    parsed_ok = ctx.policy.json.syntax_error is None
     for check in REGISTRY:
         if not parsed_ok and check.concern != "syntax":
             continue
-        findings.extend(check.run(ctx))
-    findings.sort(key=lambda f: (f.line, f.column, f.severity.rank, f.code))
-    return ValidationResult(policy, policy_type, findings, counted)
+        for finding in check.run(ctx):
+            yield check, finding
 
 
 def _oversized(text: str, policy_type: PolicyType, catalog: Catalog) -> ValidationResult:
@@ -95,12 +103,4 @@ def _oversized(text: str, policy_type: PolicyType, catalog: Catalog) -> Validati
     parsed.text = text
     policy = ParsedPolicy(parsed, None)
     ctx = CheckContext(policy, catalog, policy_type)
-    finding = ctx.finding(
-        Severity.ERROR,
-        "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
-        f"The text has {len(text):,} characters, far beyond the largest identity policy IAM "
-        f"accepts ({PolicyType.ROLE_INLINE.size_limit:,}); it was not checked further.",
-        "",
-        span=parsed.source_map.lines.span(0, 0),
-    )
-    return ValidationResult(policy, policy_type, [finding], policy_size(text))
+    return ValidationResult(policy, policy_type, [oversized(ctx)], policy_size(text))

@@ -10,9 +10,40 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from ssm_tui.checks.base import CheckContext, Finding, Severity, Verdict, quote, register
+from ssm_tui.checks.base import CheckContext, Finding, Severity, Verdict, quote, register, rules
 from ssm_tui.iam.catalog import CERTAIN_SCORE, Catalog, has_wildcard
 from ssm_tui.policy.model import Located
+
+RULES = rules(
+    (
+        "INVALID_ACTION",
+        "Action that does not exist",
+        "The action is not in the AWS action catalogue (or has stray whitespace, or a wildcard "
+        "that matches nothing), so it grants nothing. Use the suggested action.",
+    ),
+    (
+        "INVALID_SERVICE_IN_ACTION",
+        "Unknown service prefix",
+        "The service prefix of the action is not an AWS service.",
+    ),
+    (
+        "WILDCARD_IN_SERVICE_NAME",
+        "Wildcard in a service name",
+        "A wildcard in the service part matches several services and any added later. Name the "
+        "service.",
+    ),
+    (
+        "VARIABLE_UNSUPPORTED_IN_ELEMENT",
+        "Policy variable outside Resource and Condition",
+        "Policy variables work only in Resource and in Condition values.",
+    ),
+    (
+        "NON_CANONICAL_CASE",
+        "Action not in its documented case",
+        "Actions are case-insensitive; writing them as documented keeps policies searchable.",
+        False,
+    ),
+)
 
 _WHITESPACE = re.compile(r"\s")
 
@@ -178,7 +209,7 @@ def check_action(ctx: CheckContext, located: Located) -> Iterator[Finding]:
         yield ctx.place(verdict, located.pointer)
 
 
-@register("actions")
+@register("actions", rules=RULES)
 def actions(ctx: CheckContext) -> Iterator[Finding]:
     document = ctx.document
     if document is None:

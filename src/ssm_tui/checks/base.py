@@ -1,17 +1,28 @@
-"""Findings, the context every check reads, and the registry of checks.
+"""Findings, the context every check reads, the rules checks declare, and the registry.
 
 A check is a small generator function of a `CheckContext` (document, source map,
 catalogue) that yields findings.  Checks run in registration order; an error finding about
 a value marks it as malformed so that later checks say nothing more about it (one finding
 per problem).
+
+Each check module declares the rules it reports, next to the check (a `Rule` per finding
+code: title and help), and registers them with it:
+
+    RULES = rules(("MISSING_VERSION", "No Version", "Add ..."), ...)
+
+    @register("grammar", rules=RULES)
+    def version(ctx: CheckContext) -> Iterator[Finding]: ...
+
+`checks/rules.py` gathers them for SARIF and the detail pane.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict
 
@@ -342,6 +353,35 @@ class CheckContext:
         return Fix(description=description, edits=(self.edit(start, end, ""),))
 
 
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """What a finding code means: a title and help text (SARIF rules, the detail pane).
+    `access_analyzer` marks codes that IAM Access Analyzer also uses (same meaning)."""
+
+    code: str
+    title: str
+    help: str
+    access_analyzer: bool = True
+
+
+RuleRow = tuple[str, str, str] | tuple[str, str, str, bool]
+
+
+def rules(*declared: RuleRow | Rule) -> Mapping[str, Rule]:
+    """A check module's rules by code, in the order given: rows (code, title, help and,
+    for a code Access Analyzer does not use, False), or `Rule`s another module declares
+    for a code both report.  A code given twice is a mistake."""
+    found: dict[str, Rule] = {}
+    for row in declared:
+        rule = row if isinstance(row, Rule) else Rule(*row)
+        if rule.code in found:
+            raise ValueError(f"rule {rule.code} is declared twice")
+        found[rule.code] = rule
+    return MappingProxyType(found)
+
+
+NO_RULES: Mapping[str, Rule] = MappingProxyType({})
+
 CheckFunction = Callable[[CheckContext], Iterator[Finding]]
 
 
@@ -350,6 +390,7 @@ class Check:
     name: str
     concern: str
     run: CheckFunction
+    rules: Mapping[str, Rule] = field(default_factory=lambda: NO_RULES)  # codes it reports
 
 
 # Families run in this order: a later family relies on an earlier one having marked the
@@ -367,13 +408,16 @@ CONCERNS = (
 REGISTRY: list[Check] = []
 
 
-def register(concern: str) -> Callable[[CheckFunction], CheckFunction]:
-    """Add a check to the registry; `concern` names its family (one of CONCERNS)."""
+def register(
+    concern: str, *, rules: Mapping[str, Rule] = NO_RULES
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Add a check to the registry; `concern` names its family (one of CONCERNS), `rules`
+    the rules of the codes it reports (see `rules()`)."""
     if concern not in CONCERNS:
         raise ValueError(f"unknown concern {concern!r}; add it to CONCERNS")
 
     def decorate(function: CheckFunction) -> CheckFunction:
-        REGISTRY.append(Check(function.__name__, concern, function))
+        REGISTRY.append(Check(function.__name__, concern, function, rules))
         REGISTRY.sort(key=lambda check: CONCERNS.index(check.concern))
         return function
 

@@ -11,12 +11,42 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
+from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register, rules
 from ssm_tui.iam.arn import split_arn
 from ssm_tui.iam.catalog import Action, has_wildcard
 from ssm_tui.iam.grants import matches_some_action, pattern_takes, types_named
 from ssm_tui.policy.model import Located, Statement
 from ssm_tui.policy.source import join_pointer
+
+RULES = rules(
+    (
+        "STATEMENT_GRANTS_NOTHING",
+        "Statement that grants (or denies) nothing",
+        "No action of the statement applies to any of its resources (or NotAction/NotResource "
+        "excludes everything), so the statement has no effect.",
+        False,
+    ),
+    (
+        "ACTION_RESOURCE_MISMATCH",
+        "Action none of the resources apply to",
+        "None of the statement's resources is of a type the action takes, so the statement does "
+        "not grant it. Move the action to a statement with matching resources.",
+        False,
+    ),
+    (
+        "RESOURCE_MATCHES_NO_ACTION",
+        "Resource no action takes",
+        "The resource is not of a type any of the statement's actions takes.",
+        False,
+    ),
+    (
+        "MISSING_REQUIRED_RESOURCE_TYPE",
+        "Required resource type not covered",
+        "The action is authorized against a resource type the policy never grants it on (for "
+        "example ssm:SendCommand needs the document too).",
+        False,
+    ),
+)
 
 
 @dataclass(slots=True)
@@ -58,7 +88,7 @@ def _verb(statement: Statement) -> tuple[str, str]:
     return ("denies", "deny") if statement.is_deny else ("grants", "grant")
 
 
-@register("compat")
+@register("compat", rules=RULES)
 def compatibility(ctx: CheckContext) -> Iterator[Finding]:
     document = ctx.document
     if document is None:
@@ -184,7 +214,7 @@ def _not_elements(ctx: CheckContext, statement: Statement) -> Iterator[Finding]:
                 )
 
 
-@register("compat")
+@register("compat", rules=RULES)
 def required_resource_types(ctx: CheckContext) -> Iterator[Finding]:
     """An action none of whose required resource types (per the Service Authorization
     Reference) any Allow statement of this policy covers is never allowed by this policy

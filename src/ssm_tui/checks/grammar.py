@@ -5,11 +5,85 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ssm_tui.checks.base import CheckContext, Finding, Fix, Severity, quote, register
+from ssm_tui.checks.base import CheckContext, Finding, Fix, Severity, quote, register, rules
 from ssm_tui.iam.catalog import closest
 from ssm_tui.policy.elements import POLICY_ELEMENTS, STATEMENT_ELEMENTS
 from ssm_tui.policy.model import Statement
 from ssm_tui.policy.source import join_pointer
+
+RULES = rules(
+    (
+        "DATA_TYPE_MISMATCH",
+        "Wrong JSON type",
+        "A policy element has the wrong JSON type (for example Effect as a number). Use the type "
+        "the IAM policy grammar requires.",
+    ),
+    (
+        "INVALID_POLICY_ELEMENT",
+        "Unknown or misplaced element",
+        "A policy has Version and Statement; a statement has Sid, Effect, Action or NotAction, "
+        "Resource or NotResource and Condition. Id is not allowed in identity-based policies.",
+    ),
+    (
+        "MISSING_VERSION",
+        "No Version",
+        'Add "Version": "2012-10-17"; without it policy variables are read as literal text.',
+    ),
+    ("INVALID_VERSION", "Unknown Version", 'Use "Version": "2012-10-17".'),
+    (
+        "OUTDATED_VERSION",
+        "Legacy Version 2008-10-17",
+        'Version 2008-10-17 has no policy variables. Use "2012-10-17".',
+        False,
+    ),
+    ("MISSING_STATEMENT", "No statement", "Add at least one statement."),
+    ("MISSING_EFFECT", "No Effect", 'Add "Effect": "Allow" or "Deny".'),
+    ("INVALID_EFFECT", "Invalid Effect", 'Effect is exactly "Allow" or "Deny" (case matters).'),
+    (
+        "MISSING_ACTION",
+        "No Action or NotAction",
+        "Add Action with the actions the statement is about.",
+    ),
+    (
+        "MISSING_RESOURCE",
+        "No Resource or NotResource",
+        'Add Resource with the ARNs the statement applies to, or "*".',
+    ),
+    (
+        "UNSUPPORTED_ELEMENT_COMBINATION",
+        "Action with NotAction, or Resource with NotResource",
+        "A statement has either Action or NotAction, and either Resource or NotResource.",
+    ),
+    (
+        "UNSUPPORTED_PRINCIPAL",
+        "Principal in an identity policy",
+        "Identity-based policies must not name a Principal: the principal is whoever the policy "
+        "is attached to. Remove Principal / NotPrincipal.",
+    ),
+    (
+        "UNSUPPORTED_SID",
+        "Sid with characters IAM rejects",
+        "A Sid may contain only letters and digits.",
+    ),
+    ("UNIQUE_SIDS_REQUIRED", "Duplicate Sid", "Each Sid must be unique within an IAM policy."),
+    ("EMPTY_SID_VALUE", "Empty Sid", "Name the statement or remove the empty Sid."),
+    (
+        "EMPTY_ARRAY_ACTION",
+        "Empty action list",
+        '"Action": [] grants nothing ("NotAction": [] excludes nothing).',
+    ),
+    (
+        "EMPTY_ARRAY_RESOURCE",
+        "Empty resource list",
+        '"Resource": [] matches nothing ("NotResource": [] excludes nothing).',
+    ),
+    ("EMPTY_OBJECT_CONDITION", "Empty Condition", "Remove the empty Condition block."),
+    (
+        "EMPTY_ARRAY_CONDITION",
+        "Condition key without values",
+        "Give the condition key values or remove it.",
+    ),
+)
 
 VERSIONS = ("2012-10-17", "2008-10-17")
 _KNOWN_STATEMENT_ELEMENTS = frozenset(STATEMENT_ELEMENTS) - {"Principal", "NotPrincipal"}
@@ -24,7 +98,7 @@ def _closest(word: str, choices: tuple[str, ...]) -> str | None:
     return found[0] if found else None
 
 
-@register("grammar")
+@register("grammar", rules=RULES)
 def data_types(ctx: CheckContext) -> Iterator[Finding]:
     for problem in ctx.policy.type_problems:
         if problem.element == "policy":
@@ -34,7 +108,7 @@ def data_types(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.finding(Severity.ERROR, "DATA_TYPE_MISMATCH", message, problem.pointer)
 
 
-@register("grammar")
+@register("grammar", rules=RULES)
 def policy_elements(ctx: CheckContext) -> Iterator[Finding]:
     document = ctx.document
     if document is None:
@@ -76,7 +150,7 @@ def policy_elements(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
-@register("grammar")
+@register("grammar", rules=RULES)
 def version(ctx: CheckContext) -> Iterator[Finding]:
     document = ctx.document
     if document is None:
@@ -114,7 +188,7 @@ def version(ctx: CheckContext) -> Iterator[Finding]:
     )
 
 
-@register("grammar")
+@register("grammar", rules=RULES)
 def statement_list(ctx: CheckContext) -> Iterator[Finding]:
     document = ctx.document
     if document is None or ctx.reported("/Statement"):
@@ -258,7 +332,8 @@ def _empties(ctx: CheckContext, statement: Statement) -> Iterator[Finding]:
                 f'"{name}": [] lists nothing, so this statement has no effect. List '
                 f"the {name.lower()}s it should apply to, or remove the statement."
             )
-        yield ctx.finding(Severity.SUGGESTION, f"EMPTY_ARRAY_{kind}", message, pointer)
+        code = "EMPTY_ARRAY_ACTION" if kind == "ACTION" else "EMPTY_ARRAY_RESOURCE"
+        yield ctx.finding(Severity.SUGGESTION, code, message, pointer)
     if statement.condition is None:
         return
     pointer = join_pointer(statement.pointer, "Condition")
@@ -348,7 +423,7 @@ def _sids(ctx: CheckContext) -> Iterator[Finding]:
             seen[sid.value] = statement
 
 
-@register("grammar")
+@register("grammar", rules=RULES)
 def statements(ctx: CheckContext) -> Iterator[Finding]:
     document = ctx.document
     if document is None:

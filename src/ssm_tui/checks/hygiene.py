@@ -7,10 +7,30 @@ from collections.abc import Hashable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register
+from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register, rules
 from ssm_tui.iam.arn import split_arn
 from ssm_tui.iam.catalog import has_wildcard
 from ssm_tui.policy.model import Located, Statement
+
+RULES = rules(
+    (
+        "REDUNDANT_ACTION",
+        "Redundant action",
+        "The action is covered by another entry of the same statement. Remove it.",
+    ),
+    (
+        "REDUNDANT_RESOURCE",
+        "Redundant resource",
+        "The resource is covered by another entry of the same statement. Remove it.",
+    ),
+    ("REDUNDANT_STATEMENT", "Identical statements", "Remove the copy."),
+    (
+        "MISSING_SID",
+        "Statement without Sid",
+        "In a policy with several statements, a Sid says what each is for.",
+        False,
+    ),
+)
 
 
 @lru_cache(maxsize=4096)
@@ -69,7 +89,7 @@ def _redundant_entries(
                 break
 
 
-@register("hygiene")
+@register("hygiene", rules=RULES)
 def redundant_entries(ctx: CheckContext) -> Iterator[Finding]:
     document = ctx.document
     if document is None:
@@ -130,7 +150,7 @@ def _canonical_statement(ctx: CheckContext, statement: Statement) -> Hashable | 
     return _frozen({k: v for k, v in node.value.items() if k != "Sid"})
 
 
-@register("hygiene")
+@register("hygiene", rules=RULES)
 def redundant_statements(ctx: CheckContext) -> Iterator[Finding]:
     document = ctx.document
     if document is None or len(document.statements) < 2:
@@ -168,7 +188,7 @@ def redundant_statements(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
-@register("hygiene")
+@register("hygiene", rules=RULES)
 def missing_sids(ctx: CheckContext) -> Iterator[Finding]:
     """One suggestion per policy, at the first statement without a Sid, naming them all."""
     document = ctx.document

@@ -6,11 +6,72 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from ssm_tui.checks.base import CheckContext, Finding, Severity, Verdict, quote, register
+from ssm_tui.checks.actions import RULES as ACTION_RULES
+from ssm_tui.checks.base import CheckContext, Finding, Severity, Verdict, quote, register, rules
+from ssm_tui.checks.condition_rules import INVALID_SERVICE, VARIABLE_RULES
 from ssm_tui.checks.variables import check_variables, version_allows_variables, version_finding
 from ssm_tui.iam.arn import PLACEHOLDER, patterns_overlap, split_arn, variables_as_wildcards
 from ssm_tui.iam.catalog import Catalog, ResourceType, closest, glob_regex, has_wildcard
 from ssm_tui.policy.model import Statement
+
+RULES = rules(
+    (
+        "INVALID_ARN_PREFIX",
+        "Resource that is not an ARN",
+        'A resource is "*" or an ARN starting with "arn:".',
+    ),
+    (
+        "MISSING_ARN_FIELD",
+        "ARN with missing fields",
+        "An ARN has six colon-separated fields: arn:partition:service:region:account:resource.",
+    ),
+    (
+        "INVALID_PARTITION",
+        "Unknown partition",
+        "Use aws, aws-cn, aws-us-gov or another AWS partition.",
+    ),
+    INVALID_SERVICE,  # also reported for a condition key's service prefix
+    (
+        "INVALID_ARN_SERVICE_CASE",
+        "Service in an ARN not lower case",
+        "The service field of an ARN is lower case.",
+    ),
+    ("INVALID_ARN_REGION", "Unknown Region", "Use a real Region code (us-west-2) or *."),
+    (
+        "INVALID_ARN_ACCOUNT",
+        "Account that is not a 12-digit ID",
+        "Use the 12-digit account ID or *.",
+    ),
+    (
+        "MISSING_ARN_REGION",
+        "ARN without the Region it needs",
+        "This resource type's ARN has a Region; put one (or *) in the Region field.",
+    ),
+    (
+        "ARN_REGION_NOT_ALLOWED",
+        "Region where the ARN has none",
+        "This resource type's ARN has no Region: leave the field empty.",
+    ),
+    (
+        "MISSING_ARN_ACCOUNT",
+        "ARN without the account it needs",
+        "This resource type's ARN has an account: put the 12-digit ID (or *) there, unless the "
+        "resource is AWS-owned.",
+    ),
+    (
+        "ARN_ACCOUNT_NOT_ALLOWED",
+        "Account where the ARN has none",
+        "This resource type's ARN has no account field: leave it empty.",
+    ),
+    (
+        "INVALID_ARN_RESOURCE",
+        "Resource part matches no ARN format",
+        "The part after the fifth colon matches none of the service's resource formats.",
+    ),
+    ACTION_RULES["WILDCARD_IN_SERVICE_NAME"],  # a wildcard in an ARN's service field
+    # what check_variables (checks/variables.py) reports about variables in Resource
+    *VARIABLE_RULES.values(),
+)
 
 _ACCOUNT = re.compile(r"\d{12}\Z")
 _ACCOUNT_PATTERN = re.compile(r"[0-9*?]+\Z")
@@ -271,7 +332,7 @@ class _ArnChecker:
         return None
 
 
-@register("resources")
+@register("resources", rules=RULES)
 def resources(ctx: CheckContext) -> Iterator[Finding]:
     document = ctx.document
     if document is None:

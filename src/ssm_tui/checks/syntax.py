@@ -6,8 +6,30 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from ssm_tui.checks.base import CheckContext, Finding, Fix, Severity, quote, register
+from ssm_tui.checks.base import CheckContext, Finding, Fix, Severity, quote, register, rules
 from ssm_tui.policy.source import join_pointer
+
+RULES = rules(
+    (
+        "JSON_SYNTAX_ERROR",
+        "Invalid JSON",
+        "The policy is not valid JSON. Fix the text at the reported line and column.",
+    ),
+    (
+        "DUPLICATE_KEY",
+        "Duplicate key in one object",
+        "A key appears twice in one JSON object; parsers keep only the last, so the first is "
+        "silently lost. Merge the two.",
+        False,
+    ),
+    (
+        "INVALID_CHARACTER",
+        "Character IAM does not accept",
+        "IAM accepts only tab, line feed, carriage return and U+0020 to U+00FF in a policy. "
+        "Replace typographic quotes and dashes with ASCII ones and remove invisible characters.",
+        False,
+    ),
+)
 
 # IAM User Guide, IAM quotas: a JSON policy may contain tab, line feed, carriage return and
 # the characters U+0020 through U+00FF.
@@ -25,7 +47,7 @@ _LOOKALIKES = {
 }
 
 
-@register("syntax")
+@register("syntax", rules=RULES)
 def json_syntax(ctx: CheckContext) -> Iterator[Finding]:
     problem = ctx.policy.json.syntax_error
     if problem is None:
@@ -67,7 +89,7 @@ def _lookalike_replacements(text: str) -> dict[int, str]:
     return replacements
 
 
-@register("syntax")
+@register("syntax", rules=RULES)
 def disallowed_characters(ctx: CheckContext) -> Iterator[Finding]:
     text = ctx.policy.text
     first = _DISALLOWED.search(text)
@@ -125,7 +147,7 @@ def disallowed_characters(ctx: CheckContext) -> Iterator[Finding]:
     )
 
 
-@register("syntax")
+@register("syntax", rules=RULES)
 def duplicate_keys(ctx: CheckContext) -> Iterator[Finding]:
     if ctx.policy.json.syntax_error is not None:
         return
