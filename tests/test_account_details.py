@@ -13,7 +13,8 @@ import pytest
 from conftest import allow
 from ssm_tui.account import AccountDetailsError, read_account_details
 from ssm_tui.checks import PolicyType
-from ssm_tui.cli import _progress, main
+from ssm_tui.cli import main
+from ssm_tui.cli.check import _progress
 
 
 def document(*statements: dict[str, Any]) -> dict[str, Any]:

@@ -197,13 +197,13 @@ def test_every_command_refuses_what_is_not_a_regular_file(
 
 def test_input_cap_mirrors_the_validator() -> None:
     from ssm_tui.checks import MAX_CHECKED_CHARS
-    from ssm_tui.cli import MAX_INPUT_CHARS
+    from ssm_tui.cli.common import MAX_INPUT_CHARS
 
     assert MAX_INPUT_CHARS == MAX_CHECKED_CHARS
 
 
 def test_read_source_caps_characters(tmp_path: Path) -> None:
-    from ssm_tui.cli import UsageError, read_source
+    from ssm_tui.cli.common import UsageError, read_source
 
     path = tmp_path / "big.json"
     path.write_text("é" * 11)
@@ -222,7 +222,7 @@ def test_read_source_caps_characters(tmp_path: Path) -> None:
 
 
 def test_read_source_keeps_the_snapshot_and_the_bad_byte(tmp_path: Path) -> None:
-    from ssm_tui.cli import read_source
+    from ssm_tui.cli.common import read_source
 
     path = tmp_path / "p.json"
     path.write_bytes(b"\xef\xbb\xbf{\xff}")
@@ -244,14 +244,15 @@ def test_an_internal_error_writes_a_report_and_exits_3(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import ssm_tui.cli as cli
+    import ssm_tui.cli.check as check
+    from ssm_tui.cli.common import EXIT_INTERNAL
 
     def broken(*_: object) -> int:
         raise ValueError("boom \x1b[2J")
 
-    monkeypatch.setattr(cli, "run_check", broken)
+    monkeypatch.setattr(check, "run_check", broken)
     code, _, err = run(["check", str(files["good"])], capsys)
-    assert code == cli.EXIT_INTERNAL == 3
+    assert code == EXIT_INTERNAL == 3
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert err.startswith("ssm-tui: internal error (ValueError); a report was written to ")
     reports = list((tmp_path / "state" / "crash-reports").iterdir())
@@ -283,12 +284,12 @@ def test_when_even_the_report_fails_the_line_says_so(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import ssm_tui.cli as cli
+    import ssm_tui.cli.check as check
 
     blocker = tmp_path / "state-is-a-file"
     blocker.write_text("")
     monkeypatch.setenv("SSM_TUI_STATE_DIR", str(blocker))
-    monkeypatch.setattr(cli, "run_check", lambda *_: 1 // 0)
+    monkeypatch.setattr(check, "run_check", lambda *_: 1 // 0)
     code, _, err = run(["check", str(files["good"])], capsys)
     assert code == 3 and len(err.strip().splitlines()) == 1
     assert "internal error (ZeroDivisionError); no report could be written (" in err
@@ -296,9 +297,10 @@ def test_when_even_the_report_fails_the_line_says_so(
 
 def test_an_internal_error_in_a_subprocess_prints_no_traceback(tmp_path: Path) -> None:
     script = (
-        "import sys, ssm_tui.cli as cli\n"
-        "cli.run_check = lambda *a: [][1]\n"
-        "sys.exit(cli.main(['check', '-']))\n"
+        "import sys, ssm_tui.cli.check as check\n"
+        "from ssm_tui.cli import main\n"
+        "check.run_check = lambda *a: [][1]\n"
+        "sys.exit(main(['check', '-']))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],

@@ -447,7 +447,7 @@ def test_five_megabytes_is_refused_or_reported(five_megabytes: Path, argv: list[
 
 def test_every_command_is_driven() -> None:
     """The suite above covers each command the CLI has (a new one must be added here)."""
-    from ssm_tui.cli import COMMANDS
+    from ssm_tui.cli.entry import COMMANDS
 
     driven = {"check", "simulate", "permissions", "diff", "export"}
     library = {"managed", "templates"}  # read bundled data only, no user file

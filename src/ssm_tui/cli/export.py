@@ -10,28 +10,14 @@ carry.
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
+from ssm_tui.cli.common import EXIT_OK, EXIT_USAGE, UsageError, read_policy_source
 from ssm_tui.export.formats import DEFAULT_NAME, FORMATS, export
 from ssm_tui.textsafe import escape_control
 
-if TYPE_CHECKING:
-    from ssm_tui.cli import Source
-
-EXIT_OK, EXIT_USAGE = 0, 2
-
-
-def read_policy_source(path: str) -> Source:
-    """`read_source` with the size every command reads (check's limit, 200,000 characters):
-    a UsageError with one line beyond it."""
-    from ssm_tui.checks import MAX_CHECKED_CHARS
-    from ssm_tui.cli import read_source
-
-    return read_source(path, max_chars=MAX_CHECKED_CHARS)
-
 
 def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ssm_tui.cli import UsageError
     from ssm_tui.policy.format import PolicyJsonError, loads_policy
 
     prog = "ssm-tui export"

@@ -13,25 +13,20 @@ import argparse
 import difflib
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ssm_tui.cli.export import read_policy_source
+from ssm_tui.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    read_policy_source,
+    write_json,
+    write_lines,
+)
 from ssm_tui.iam.catalog import ACCESS_LEVELS, closest
 from ssm_tui.textsafe import escape_control
 
 if TYPE_CHECKING:
     from ssm_tui.access.permissions import EffectivePermissions, PermissionDiff
     from ssm_tui.library.managed import ManagedPolicy
-
-EXIT_OK, EXIT_USAGE = 0, 2
-
-
-def _json(payload: Any, out: TextIO) -> None:
-    from ssm_tui.report import dumps
-
-    out.write(dumps(payload))
-
-
-def _lines(lines: list[str], out: TextIO) -> None:
-    out.writelines(escape_control(line) + "\n" for line in lines)
 
 
 def _unknown(kind: str, name: str, choices: list[str], err: TextIO) -> int:
@@ -77,7 +72,6 @@ def _diff_lines(diff: PermissionDiff) -> list[str]:
 
 def run_permissions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ssm_tui.access.permissions import effective_permissions
-    from ssm_tui.cli import UsageError
 
     prog = "ssm-tui permissions"
     try:
@@ -96,15 +90,14 @@ def run_permissions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         return EXIT_USAGE
     if args.format == "json":
-        _json(permissions.to_json(), out)
+        write_json(permissions.to_json(), out)
     else:
-        _lines(_permission_lines(permissions), out)
+        write_lines(_permission_lines(permissions), out)
     return EXIT_OK
 
 
 def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ssm_tui.access.permissions import diff_permissions
-    from ssm_tui.cli import UsageError
 
     prog = "ssm-tui diff"
     try:
@@ -118,9 +111,9 @@ def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(escape_control(f"{prog}: {source.name}: {error}"), file=err)
             return EXIT_USAGE
     if args.format == "json":
-        _json(diff.to_json(), out)
+        write_json(diff.to_json(), out)
     else:
-        _lines(_diff_lines(diff), out)
+        write_lines(_diff_lines(diff), out)
     return EXIT_OK
 
 
@@ -157,7 +150,7 @@ def run_managed(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.managed_command == "list":
         policies = managed_policies(include_related=args.all)
         if args.format == "json":
-            _json(
+            write_json(
                 {"source": managed_source(), "policies": [_policy_summary(p) for p in policies]},
                 out,
             )
@@ -207,7 +200,7 @@ def _show_policy(policy: ManagedPolicy, args: argparse.Namespace, out: TextIO, e
         }
         if permissions is not None:
             payload["permissions"] = permissions.to_json()
-        _json(payload, out)
+        write_json(payload, out)
         return EXIT_OK
     lines = [
         policy.name,
@@ -226,11 +219,11 @@ def _show_policy(policy: ManagedPolicy, args: argparse.Namespace, out: TextIO, e
             f"  DEPRECATED: use {policy.replacement} instead. "
             f"{policy.deprecation_note or ''}".rstrip()
         )
-    _lines(lines, out)
+    write_lines(lines, out)
     out.write(version.text)
     if permissions is not None:
         out.write("\neffective permissions\n")
-        _lines(_permission_lines(permissions, "  "), out)
+        write_lines(_permission_lines(permissions, "  "), out)
     return EXIT_OK
 
 
@@ -252,7 +245,7 @@ def _diff_versions(
     assert before is not None and after is not None
     diff = diff_permissions(before.document, after.document)
     if args.format == "json":
-        _json(
+        write_json(
             {
                 "policy": policy.name,
                 "from": before.version_id,
@@ -266,7 +259,7 @@ def _diff_versions(
         f"{policy.name}: {before.version_id} ({(before.created or '')[:10]}) -> "
         f"{after.version_id} ({(after.created or '')[:10]})\n"
     )
-    _lines(_diff_lines(diff), out)
+    write_lines(_diff_lines(diff), out)
     if args.document:
         out.writelines(
             difflib.unified_diff(
@@ -336,10 +329,30 @@ def run_templates(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 # --- parser ------------------------------------------------------------------------------
+_FORMAT: dict[str, Any] = {"choices": ("text", "json"), "default": "text", "help": "output format"}
+
+
 def add_library_commands(commands: Any) -> None:
     """Add `managed`, `templates`, `permissions` and `diff` to the top-level subparsers."""
-    formats = {"choices": ("text", "json"), "default": "text", "help": "output format"}
+    _add_managed(commands)
+    _add_templates(commands)
+    permissions = commands.add_parser(
+        "permissions", help="what a policy really grants, by service and access level"
+    )
+    permissions.add_argument("path", metavar="PATH", help="policy file, or - for stdin")
+    permissions.add_argument("--format", **_FORMAT)
+    permissions.set_defaults(handler=run_permissions)
 
+    diff_parser = commands.add_parser(
+        "diff", help="actions gained and lost between two policies, by access level"
+    )
+    diff_parser.add_argument("before", metavar="PATH_A")
+    diff_parser.add_argument("after", metavar="PATH_B")
+    diff_parser.add_argument("--format", **_FORMAT)
+    diff_parser.set_defaults(handler=run_diff)
+
+
+def _add_managed(commands: Any) -> None:
     managed = commands.add_parser(
         "managed",
         help="AWS managed policies for Systems Manager (bundled, with history)",
@@ -355,7 +368,7 @@ def add_library_commands(commands: Any) -> None:
         action="store_true",
         help="also list the other AWS managed policies that grant ssm actions",
     )
-    listing.add_argument("--format", **formats)
+    listing.add_argument("--format", **_FORMAT)
     show = managed_commands.add_parser("show", help="a policy: purpose, ARN, dates, document")
     show.add_argument("name", help="policy name (any case) or ARN")
     show.add_argument("--version", help="version id such as v3 (default: the default version)")
@@ -364,7 +377,7 @@ def add_library_commands(commands: Any) -> None:
         action="store_true",
         help="also show the effective permissions by access level",
     )
-    show.add_argument("--format", **formats)
+    show.add_argument("--format", **_FORMAT)
     diff = managed_commands.add_parser("diff", help="what changed between two versions")
     diff.add_argument("name")
     diff.add_argument("version_a", metavar="V1")
@@ -372,9 +385,11 @@ def add_library_commands(commands: Any) -> None:
     diff.add_argument(
         "--document", action="store_true", help="also print a unified diff of the two documents"
     )
-    diff.add_argument("--format", **formats)
+    diff.add_argument("--format", **_FORMAT)
     managed.set_defaults(handler=run_managed)
 
+
+def _add_templates(commands: Any) -> None:
     template_parser = commands.add_parser(
         "templates",
         help="the guide's examples as parameterised, corrected templates",
@@ -401,18 +416,3 @@ def add_library_commands(commands: Any) -> None:
     )
     printed_parser.add_argument("name")
     template_parser.set_defaults(handler=run_templates)
-
-    permissions = commands.add_parser(
-        "permissions", help="what a policy really grants, by service and access level"
-    )
-    permissions.add_argument("path", metavar="PATH", help="policy file, or - for stdin")
-    permissions.add_argument("--format", **formats)
-    permissions.set_defaults(handler=run_permissions)
-
-    diff_parser = commands.add_parser(
-        "diff", help="actions gained and lost between two policies, by access level"
-    )
-    diff_parser.add_argument("before", metavar="PATH_A")
-    diff_parser.add_argument("after", metavar="PATH_B")
-    diff_parser.add_argument("--format", **formats)
-    diff_parser.set_defaults(handler=run_diff)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from ssm_tui.cli.export import read_policy_source
+from ssm_tui.cli.common import EXIT_USAGE, UsageError, read_policy_source, write_json, write_lines
 from ssm_tui.textsafe import escape_control
 
-EXIT_ALLOWED, EXIT_DENIED, EXIT_USAGE = 0, 1, 2
+EXIT_ALLOWED, EXIT_DENIED = 0, 1
 PROG = "ssm-tui simulate"
 
 
@@ -36,7 +36,6 @@ def run_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from pydantic import ValidationError
 
     from ssm_tui.access.simulate import PolicyError, Request, simulate
-    from ssm_tui.cli import UsageError
 
     try:
         sources = [read_policy_source(path) for path in args.paths]
@@ -57,13 +56,11 @@ def run_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"{PROG}: {name}: {escape_control(exc.reason)}", file=err)
         return EXIT_USAGE
     if args.format == "json":
-        from ssm_tui.report import dumps
-
         payload = decision.to_json()
         payload["policies"] = [source.name for source in sources]
-        out.write(dumps(payload))
+        write_json(payload, out)
     else:
-        out.writelines(escape_control(line) + "\n" for line in decision.summary().split("\n"))
+        write_lines(decision.summary().split("\n"), out)
     return EXIT_ALLOWED if decision.allowed else EXIT_DENIED
 
 
