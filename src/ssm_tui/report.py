@@ -20,7 +20,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ssm_tui import __version__
-from ssm_tui.checks import PolicyType, Severity, ValidationResult
+from ssm_tui.checks import Finding, PolicyType, Severity, ValidationResult
+from ssm_tui.checks.base import Fix
 from ssm_tui.checks.rules import rule
 from ssm_tui.iam.catalog import get_catalog
 from ssm_tui.policy.format import escape_json_text
@@ -147,95 +148,104 @@ def to_sarif(checked: Sequence[Checked]) -> dict[str, Any]:
             if known is None or finding.severity.rank < known.rank:
                 worst[finding.code] = finding.severity
     worst.setdefault(UNREADABLE_CODE, Severity.ERROR)
-    rules = []
-    for code in codes:
-        described = rule(code)
-        if code == UNREADABLE_CODE:
-            described = replace(described, title=_UNREADABLE_TITLE, help=_UNREADABLE_HELP)
-        properties: dict[str, Any] = {
-            "tags": ["iam", "security"]
-            if worst[code] in (Severity.ERROR, Severity.SECURITY_WARNING)
-            else ["iam"]
-        }
-        if worst[code] is Severity.SECURITY_WARNING:
-            properties["security-severity"] = "7.0"
-        rules.append(
-            {
-                "id": code,
-                "name": "".join(part.capitalize() for part in code.split("_")),
-                "shortDescription": {"text": described.title},
-                "fullDescription": {"text": described.help or described.title},
-                "help": {"text": described.help or described.title},
-                "defaultConfiguration": {"level": _SARIF_LEVELS[worst[code]]},
-                "properties": properties,
-            }
-        )
+    rules = [_sarif_rule(code, worst[code]) for code in codes]
     results = []
     for item in checked:
         if item.problem is not None:
-            results.append(
-                {
-                    "ruleId": UNREADABLE_CODE,
-                    "ruleIndex": index[UNREADABLE_CODE],
-                    "level": "error",
-                    "message": {"text": f"{item.name}: could not be read: {item.problem}"},
-                    "locations": [
-                        {"logicalLocations": [{"fullyQualifiedName": item.name, "kind": "element"}]}
-                    ],
-                    "properties": {"severity": Severity.ERROR.value, "problem": item.problem},
-                }
-            )
-        for finding in item.result.findings:
-            location: dict[str, Any] = {
-                "logicalLocations": [
-                    {"fullyQualifiedName": f"{item.name}#{finding.pointer}", "kind": "element"}
-                ]
-            }
-            if item.path is not None:
-                location["physicalLocation"] = {
-                    "artifactLocation": {"uri": item.path.replace("\\", "/")},
-                    "region": {
-                        "startLine": finding.line,
-                        "startColumn": finding.column,
-                        "endLine": finding.end_line,
-                        "endColumn": max(finding.end_column, 1),
-                    },
-                }
-            result: dict[str, Any] = {
-                "ruleId": finding.code,
-                "ruleIndex": index[finding.code],
-                "level": _SARIF_LEVELS[finding.severity],
-                "message": {
-                    "text": f"{finding.message}"
-                    + ("" if item.path is not None else f" ({item.name})")
-                },
-                "locations": [location],
-                "properties": {"severity": finding.severity.value, "pointer": finding.pointer},
-            }
-            if finding.fix is not None and item.path is not None:
-                result["fixes"] = [
+            results.append(_sarif_unreadable(item, index[UNREADABLE_CODE]))
+        results.extend(_sarif_result(item, f, index[f.code]) for f in item.result.findings)
+    return _sarif_log(rules, results)
+
+
+def _sarif_rule(code: str, worst: Severity) -> dict[str, Any]:
+    """The rule for `code`, whose most severe finding has severity `worst`."""
+    described = rule(code)
+    if code == UNREADABLE_CODE:
+        described = replace(described, title=_UNREADABLE_TITLE, help=_UNREADABLE_HELP)
+    properties: dict[str, Any] = {
+        "tags": ["iam", "security"]
+        if worst in (Severity.ERROR, Severity.SECURITY_WARNING)
+        else ["iam"]
+    }
+    if worst is Severity.SECURITY_WARNING:
+        properties["security-severity"] = "7.0"
+    return {
+        "id": code,
+        "name": "".join(part.capitalize() for part in code.split("_")),
+        "shortDescription": {"text": described.title},
+        "fullDescription": {"text": described.help or described.title},
+        "help": {"text": described.help or described.title},
+        "defaultConfiguration": {"level": _SARIF_LEVELS[worst]},
+        "properties": properties,
+    }
+
+
+def _sarif_unreadable(item: Checked, rule_index: int) -> dict[str, Any]:
+    return {
+        "ruleId": UNREADABLE_CODE,
+        "ruleIndex": rule_index,
+        "level": "error",
+        "message": {"text": f"{item.name}: could not be read: {item.problem}"},
+        "locations": [{"logicalLocations": [{"fullyQualifiedName": item.name, "kind": "element"}]}],
+        "properties": {"severity": Severity.ERROR.value, "problem": item.problem},
+    }
+
+
+def _sarif_result(item: Checked, finding: Finding, rule_index: int) -> dict[str, Any]:
+    location: dict[str, Any] = {
+        "logicalLocations": [
+            {"fullyQualifiedName": f"{item.name}#{finding.pointer}", "kind": "element"}
+        ]
+    }
+    if item.path is not None:
+        location["physicalLocation"] = {
+            "artifactLocation": {"uri": item.path.replace("\\", "/")},
+            "region": {
+                "startLine": finding.line,
+                "startColumn": finding.column,
+                "endLine": finding.end_line,
+                "endColumn": max(finding.end_column, 1),
+            },
+        }
+    result: dict[str, Any] = {
+        "ruleId": finding.code,
+        "ruleIndex": rule_index,
+        "level": _SARIF_LEVELS[finding.severity],
+        "message": {
+            "text": f"{finding.message}" + ("" if item.path is not None else f" ({item.name})")
+        },
+        "locations": [location],
+        "properties": {"severity": finding.severity.value, "pointer": finding.pointer},
+    }
+    if finding.fix is not None and item.path is not None:
+        result["fixes"] = [_sarif_fix(item.path, finding.fix)]
+    return result
+
+
+def _sarif_fix(path: str, fix: Fix) -> dict[str, Any]:
+    return {
+        "description": {"text": fix.description},
+        "artifactChanges": [
+            {
+                "artifactLocation": {"uri": path.replace("\\", "/")},
+                "replacements": [
                     {
-                        "description": {"text": finding.fix.description},
-                        "artifactChanges": [
-                            {
-                                "artifactLocation": {"uri": item.path.replace("\\", "/")},
-                                "replacements": [
-                                    {
-                                        "deletedRegion": {
-                                            "startLine": edit.line,
-                                            "startColumn": edit.column,
-                                            "endLine": edit.end_line,
-                                            "endColumn": edit.end_column,
-                                        },
-                                        "insertedContent": {"text": edit.replacement},
-                                    }
-                                    for edit in finding.fix.edits
-                                ],
-                            }
-                        ],
+                        "deletedRegion": {
+                            "startLine": edit.line,
+                            "startColumn": edit.column,
+                            "endLine": edit.end_line,
+                            "endColumn": edit.end_column,
+                        },
+                        "insertedContent": {"text": edit.replacement},
                     }
-                ]
-            results.append(result)
+                    for edit in fix.edits
+                ],
+            }
+        ],
+    }
+
+
+def _sarif_log(rules: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[str, Any]:
     info = get_catalog().info
     return {
         "$schema": SARIF_SCHEMA,

@@ -181,64 +181,75 @@ class _ArnChecker:
         yield from self.fields(fields)
 
     def fields(self, fields: tuple[str, ...]) -> Iterator[Verdict]:
-        catalog = self.catalog
         _, partition, service, region, account, resource = (
             variables_as_wildcards(f) for f in fields
         )
-        value = self.value
-        # partition
-        partitions = catalog.partitions
+        stop = self.partition_verdict(partition)
+        if stop is not None:
+            yield stop
+            return
+        stop = self.service_verdict(fields, service)
+        if stop is not None:
+            yield stop
+            return
+        templates = self.catalog.arn_templates(service)
+        if not templates:
+            return  # a real service whose resource formats the catalogue does not list
+        yield from self.region_verdicts(partition, region)
+        yield from self.account_verdicts(account)
+        yield from self.resource_verdicts(templates, service, region, account, resource)
+
+    def partition_verdict(self, partition: str) -> Verdict | None:
+        partitions = self.catalog.partitions
         if has_wildcard(partition):
             regex = glob_regex(partition, ignore_case=False)
-            known_partition = any(regex.match(p) for p in partitions)
-        else:
-            known_partition = partition in partitions
-        if not known_partition:
-            close = closest(partition, list(partitions), 1)
-            hint = f" Did you mean {quote(close[0])}?" if close else ""
-            yield self.error(
-                "INVALID_PARTITION",
-                f"{quote(partition)} is not an AWS partition ({', '.join(partitions)}).{hint}",
-            )
-            return
-        # service
+            if any(regex.match(p) for p in partitions):
+                return None
+        elif partition in partitions:
+            return None
+        close = closest(partition, list(partitions), 1)
+        hint = f" Did you mean {quote(close[0])}?" if close else ""
+        return self.error(
+            "INVALID_PARTITION",
+            f"{quote(partition)} is not an AWS partition ({', '.join(partitions)}).{hint}",
+        )
+
+    def service_verdict(self, fields: tuple[str, ...], service: str) -> Verdict | None:
+        """What is wrong with the service field, if anything (the rest is not checked)."""
+        catalog, value = self.catalog, self.value
         if not service:
             fixed = self._shifted_fix(fields)
             hint = f" Did you mean {quote(fixed)}?" if fixed else ""
-            yield self.error(
+            return self.error(
                 "INVALID_SERVICE",
                 f"The service field of {quote(value)} is empty, so this is not a valid ARN.{hint}",
                 fixed,
             )
-            return
         if has_wildcard(service):
-            yield Verdict(
+            return Verdict(
                 Severity.SUGGESTION,
                 "WILDCARD_IN_SERVICE_NAME",
                 f"{quote(value)} has a wildcard in the service field; name the service.",
             )
-            return
         if service != service.lower():
-            yield self.error(
+            return self.error(
                 "INVALID_ARN_SERVICE_CASE",
                 f"The service in an ARN is lower case: {quote(service.lower())}, not "
                 f"{quote(service)}.",
                 ":".join([*fields[:2], fields[2].lower(), *fields[3:]]),
                 certain=True,
             )
-            return
-        templates = catalog.arn_templates(service)
-        if not templates and catalog.has_service(service):
-            return  # a real service whose resource formats the catalogue does not list
-        if not templates:
-            close = closest(service, catalog.arn_namespaces, 1)
-            hint = f" Did you mean {quote(close[0])}?" if close else ""
-            yield self.error(
-                "INVALID_SERVICE",
-                f"{quote(service)} is not the service field of any AWS resource ARN.{hint}",
-            )
-            return
-        # Region
+        if catalog.arn_templates(service) or catalog.has_service(service):
+            return None
+        close = closest(service, catalog.arn_namespaces, 1)
+        hint = f" Did you mean {quote(close[0])}?" if close else ""
+        return self.error(
+            "INVALID_SERVICE",
+            f"{quote(service)} is not the service field of any AWS resource ARN.{hint}",
+        )
+
+    def region_verdicts(self, partition: str, region: str) -> Iterator[Verdict]:
+        catalog = self.catalog
         if region and not has_wildcard(region) and not catalog.is_region(region):
             yield self.error(
                 "INVALID_ARN_REGION",
@@ -247,7 +258,8 @@ class _ArnChecker:
             )
         elif region and not has_wildcard(region) and not has_wildcard(partition):
             home = next(
-                (p.partition for p in partitions.values() if region in p.regions), partition
+                (p.partition for p in catalog.partitions.values() if region in p.regions),
+                partition,
             )
             if home != partition:
                 yield self.error(
@@ -255,7 +267,8 @@ class _ArnChecker:
                     f"Region {quote(region)} is in the {quote(home)} partition, but this ARN "
                     f"names partition {quote(partition)}.",
                 )
-        # account
+
+    def account_verdicts(self, account: str) -> Iterator[Verdict]:
         if (
             account
             and not has_wildcard(account)
@@ -271,7 +284,17 @@ class _ArnChecker:
                 "INVALID_ARN_ACCOUNT",
                 f"{quote(account)} cannot match a 12-digit AWS account ID.",
             )
-        # resource part against the service's ARN templates
+
+    def resource_verdicts(
+        self,
+        templates: list[ResourceType],
+        service: str,
+        region: str,
+        account: str,
+        resource: str,
+    ) -> Iterator[Verdict]:
+        """The resource part against the service's ARN templates."""
+        catalog = self.catalog
         formats = catalog.resource_formats(service)
         matching = [templates[i] for i in _overlapping(resource, formats)]
         candidates = matching or templates
