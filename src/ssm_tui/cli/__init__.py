@@ -19,7 +19,7 @@ This ``__init__`` only re-exports the names other packages use.
 """
 
 from ssm_tui.cli.common import EXIT_INTERNAL, decode_policy_bytes
-from ssm_tui.cli.crash import write_crash_report
 from ssm_tui.cli.entry import main
+from ssm_tui.crash import write_crash_report
 
 __all__ = ["EXIT_INTERNAL", "decode_policy_bytes", "main", "write_crash_report"]

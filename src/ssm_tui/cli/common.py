@@ -9,10 +9,11 @@ import sys
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from ssm_tui.crash import EXIT_INTERNAL as EXIT_INTERNAL  # shared with the TUI
 from ssm_tui.export.files import FileProblem, FileSnapshot, NotUtf8, TooLarge, read_policy_file
 from ssm_tui.textsafe import escape_control
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 STDIN_NAME = "<stdin>"
 # the largest policy text a command reads; mirrors ssm_tui.checks.MAX_CHECKED_CHARS (a test
 # keeps them equal) without importing the validator

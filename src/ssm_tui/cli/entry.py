@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ssm_tui import __version__
 from ssm_tui.cli.common import EXIT_OK, EXIT_USAGE, UsageError
-from ssm_tui.cli.crash import INTERNAL_ERROR_NOTE, internal_error
+from ssm_tui.crash import INTERNAL_ERROR_NOTE, internal_error
 from ssm_tui.textsafe import escape_control
 
 COMMANDS = ("check", "managed", "templates", "permissions", "diff", "simulate", "export")

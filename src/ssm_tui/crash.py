@@ -1,5 +1,8 @@
-"""The last resort of every command (and of the TUI): an unexpected exception becomes a crash
-report in ``<state dir>/crash-reports``, one line on stderr naming it, and exit status 3."""
+"""The last resort of every command and of the TUI: an unexpected exception becomes a crash
+report in ``<state dir>/crash-reports``, one line on stderr naming it, and exit status 3.
+
+Below both faces (the CLI launches the TUI, and the TUI writes crash reports), so neither
+imports the other for it."""
 
 from __future__ import annotations
 
@@ -10,9 +13,10 @@ from pathlib import Path
 from typing import TextIO
 
 from ssm_tui import __version__
-from ssm_tui.cli.common import EXIT_INTERNAL
 from ssm_tui.textsafe import escape_control
 
+# exit status of an internal error (a bug), for every command and the TUI
+EXIT_INTERNAL = 3
 CRASH_FOLDER = "crash-reports"
 
 INTERNAL_ERROR_NOTE = (
