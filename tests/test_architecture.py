@@ -51,12 +51,6 @@ def test_core_modules_do_not_import_textual() -> None:
     assert result.stdout.strip() == "[]"
 
 
-# TEMPORARY (issue 10 in progress): the CLI package's circle and tui.app -> cli are removed
-# in this issue; strict, so the marks must go once they are.
-_IN_PROGRESS = pytest.mark.xfail(strict=True, reason="cli circle and tui -> cli being removed")
-
-
-@_IN_PROGRESS
 @pytest.mark.skipif(not LINT_IMPORTS.exists(), reason="import-linter is not installed")
 def test_import_linter_contracts_are_kept() -> None:
     """Layers, acyclic siblings and the Textual ban, as pyproject.toml declares them."""
@@ -120,7 +114,6 @@ def test_cycle_finder_finds_a_cycle() -> None:
     assert _cycles({"a": {"b"}, "b": set()}) == []
 
 
-@_IN_PROGRESS
 def test_no_import_circle_between_any_modules() -> None:
     """Counting imports inside functions too (only `if TYPE_CHECKING:` ones are free): a
     package's __init__ that imports a module importing the package back is a circle."""

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import CORPUS
 from ssm_tui.checks import validate
-from ssm_tui.cli import decode_policy_bytes
+from ssm_tui.cli.common import decode_policy_bytes
 
 FILES = sorted(CORPUS.glob("*.json")) if CORPUS.is_dir() else []
 

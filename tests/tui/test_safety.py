@@ -17,7 +17,7 @@ import pytest
 from textual.widgets import Input, Static
 from validation_messages import running, settle
 
-from ssm_tui.cli import EXIT_INTERNAL
+from ssm_tui.crash import EXIT_INTERNAL
 from ssm_tui.drafts import DraftStore
 from ssm_tui.export import files
 from ssm_tui.tui import app as app_module

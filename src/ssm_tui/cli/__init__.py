@@ -12,14 +12,12 @@ The package, one module per concern; arrows point one way only (no module here i
 - ``entry``: `main` (the console script ``ssm-tui = "ssm_tui.cli:main"``) and `build_parser`,
   which assembles each command module's ``add_*_command``;
 - ``check``, ``library``, ``simulate``, ``export``: one command (or family) each;
-- ``crash``: the crash report and the internal-error line;
 - ``common``: exit statuses, `UsageError`, `Source`, `read_source`, output helpers.
 
-This ``__init__`` only re-exports the names other packages use.
+The crash report and `EXIT_INTERNAL` live in `ssm_tui.crash`, below both faces.  This
+``__init__`` only re-exports the console script's `main`.
 """
 
-from ssm_tui.cli.common import EXIT_INTERNAL, decode_policy_bytes
 from ssm_tui.cli.entry import main
-from ssm_tui.crash import write_crash_report
 
-__all__ = ["EXIT_INTERNAL", "decode_policy_bytes", "main", "write_crash_report"]
+__all__ = ["main"]

@@ -29,7 +29,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, TabbedContent, TabPane, TextArea
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ssm_tui.cli import EXIT_INTERNAL
+from ssm_tui.crash import EXIT_INTERNAL
 from ssm_tui.tui.copying import Copier
 from ssm_tui.tui.document import UNTITLED, OpenDocument
 from ssm_tui.tui.messages import (
@@ -487,7 +487,7 @@ class SsmTuiApp(App[None]):
         with contextlib.suppress(Exception):
             self._write_draft(quiet=True)
         with contextlib.suppress(Exception):
-            from ssm_tui.cli import write_crash_report
+            from ssm_tui.crash import write_crash_report
 
             self.crash_report = write_crash_report(error, sys.argv)
         super()._handle_exception(error)
