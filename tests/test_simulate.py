@@ -14,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ssm_tui.access.permissions import effective_permissions
-from ssm_tui.access.simulate import Decision, PolicyError, Request, simulate
+from ssm_tui.access.simulate import Decision, PolicyError, Request, condition_keys_used, simulate
 from ssm_tui.cli.simulate import add_simulate_command, parse_context, run_simulate
 from ssm_tui.iam.catalog import get_catalog
+from ssm_tui.policy.model import parse_policy
 
 DOC = "arn:aws:ssm:us-east-1:123456789012:document/Deploy"
 INSTANCE = "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0"
@@ -681,3 +682,53 @@ def test_cli_bad_input(
     assert out == ""
     assert message in err
     assert err.count("\n") == 1 and err.startswith("ssm-tui simulate: ")
+
+
+# --- the condition keys a policy uses ----------------------------------------------------
+
+KEY_SPELLINGS = st.sampled_from(
+    ["aws:SourceIp", "AWS:sourceip", "aws:RequestedRegion", "ssm:resourceTag/env", "aws:TagKeys"]
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Allow", "Deny", "Maybe"]),
+            st.lists(st.tuples(st.sampled_from(["StringEquals", "Null", "bogus"]), KEY_SPELLINGS)),
+        ),
+        max_size=4,
+    ),
+    st.lists(KEY_SPELLINGS, max_size=3),
+)
+def test_missing_context_keys_are_the_used_keys_the_request_lacks(
+    statements: list[tuple[str, list[tuple[str, str]]]], present: list[str]
+) -> None:
+    document = policy(
+        *(
+            {
+                "Effect": effect,
+                "Action": "ssm:SendCommand",
+                "Resource": "*",
+                "Condition": {op: {key: "x"} for op, key in entries},
+            }
+            for effect, entries in statements
+        )
+    )
+    in_order: list[str] = []
+    for _, entries in statements:
+        # the Condition block keeps one key per operator: the last written
+        for key in {op: key for op, key in entries}.values():
+            if key.lower() not in {k.lower() for k in in_order}:
+                in_order.append(key)
+    used = condition_keys_used([parse_policy(json.dumps(document))])
+    assert used == tuple(in_order)
+    request = Request(action="ssm:SendCommand", context={key: ["x"] for key in present})
+    lacking = {k.lower() for k in present}
+    expected = sorted((k for k in used if k.lower() not in lacking), key=str.lower)
+    assert simulate([document], request).missing_context_keys == tuple(expected)
+
+
+def test_condition_keys_used_skips_what_is_not_a_policy() -> None:
+    assert condition_keys_used([parse_policy("not json"), parse_policy("[1]")]) == ()

@@ -17,7 +17,9 @@ from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static
 
-from ssm_tui.tui.simulator_screen import ActionSuggester, SimulatorScreen, context_keys
+from ssm_tui.access.simulate import Request, condition_keys_used, simulate
+from ssm_tui.policy.model import parse_policy
+from ssm_tui.tui.simulator_screen import ActionSuggester, SimulatorScreen
 
 SnapCompare = Callable[..., bool]
 
@@ -100,8 +102,33 @@ async def _fill(
 
 
 def test_context_keys_come_from_the_policy() -> None:
-    assert context_keys(POLICY) == [TEAM_KEY]
-    assert context_keys("not json") == []
+    assert SimulatorScreen(POLICY).keys == [TEAM_KEY]
+    assert SimulatorScreen("not json").keys == []
+
+
+def test_the_screen_asks_for_the_keys_the_simulator_finds_missing() -> None:
+    text = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "ssm:SendCommand",
+                    "Resource": "*",
+                    "Condition": {
+                        "StringEquals": {"aws:RequestedRegion": "us-east-1", TEAM_KEY: "a"},
+                        "Bool": {"AWS:requestedregion": "true"},
+                    },
+                },
+                {"Effect": "Bogus", "Condition": {"Null": {"aws:SourceIp": "true"}}},
+            ],
+        }
+    )
+    keys = SimulatorScreen(text).keys
+    assert tuple(keys) == condition_keys_used([parse_policy(text)])
+    assert keys == ["aws:RequestedRegion", TEAM_KEY, "aws:SourceIp"]
+    decision = simulate([text], Request(action="ssm:SendCommand"))
+    assert decision.missing_context_keys == tuple(sorted(keys, key=str.lower))
 
 
 async def test_action_suggestions_come_from_the_catalogue() -> None:

@@ -9,7 +9,7 @@ Core module: no screen code.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -259,6 +259,18 @@ def _ref(index: int, parsed: ParsedPolicy, statement: Statement) -> StatementRef
     )
 
 
+def condition_keys_used(policies: Iterable[ParsedPolicy]) -> tuple[str, ...]:
+    """The condition keys the policies use, in order of appearance, each once (keys are
+    case-insensitive; the first spelling wins).  Every statement counts, also one that
+    cannot match: these are the keys a request may need to carry."""
+    keys: dict[str, str] = {}
+    for policy in policies:
+        for statement in policy.document.statements if policy.document is not None else ():
+            for entry in statement.condition or ():
+                keys.setdefault(entry.key.lower(), entry.key)
+    return tuple(keys.values())
+
+
 def simulate(policies: Sequence[PolicyInput], request: Request) -> Decision:
     """Evaluate `request` against identity policies (text or JSON values).
 
@@ -268,13 +280,10 @@ def simulate(policies: Sequence[PolicyInput], request: Request) -> Decision:
     allows: list[StatementRef] = []
     denies: list[StatementRef] = []
     nearest: tuple[tuple[int, int], Nearest] | None = None
-    used_keys: dict[str, str] = {}
     for index, policy in enumerate(parsed):
         assert policy.document is not None
         resolve = _resolve(policy, request)
         for statement in policy.document.statements:
-            for entry in statement.condition or ():
-                used_keys.setdefault(entry.key.lower(), entry.key)
             if not _usable(statement):
                 continue
             outcome = _evaluate(statement, request, resolve)
@@ -289,7 +298,7 @@ def simulate(policies: Sequence[PolicyInput], request: Request) -> Decision:
                     )
     missing = tuple(
         sorted(
-            (key for lowered, key in used_keys.items() if request.values(lowered) is None),
+            (key for key in condition_keys_used(parsed) if request.values(key) is None),
             key=str.lower,
         )
     )

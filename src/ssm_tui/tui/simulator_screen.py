@@ -20,7 +20,14 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Footer, Input, Label, Static
 
-from ssm_tui.access.simulate import Decision, PolicyError, Request, StatementRef, simulate
+from ssm_tui.access.simulate import (
+    Decision,
+    PolicyError,
+    Request,
+    StatementRef,
+    condition_keys_used,
+    simulate,
+)
 from ssm_tui.iam.catalog import get_catalog
 from ssm_tui.policy.model import parse_policy
 
@@ -49,17 +56,6 @@ class ActionSuggester(Suggester):
             return f"{services[0]}:" if services else None
         names = sorted(a.full_name for a in catalog.actions(prefix).values())
         return next((n for n in names if n.lower().startswith(value)), None)
-
-
-def context_keys(policy_text: str) -> list[str]:
-    """The condition keys the policy uses, in order of appearance, one per key (case-
-    insensitive; the first spelling wins)."""
-    document = parse_policy(policy_text).document
-    keys: dict[str, str] = {}
-    for statement in document.statements if document is not None else ():
-        for entry in statement.condition or ():
-            keys.setdefault(entry.key.lower(), entry.key)
-    return list(keys.values())
 
 
 def split_values(text: str) -> list[str]:
@@ -145,7 +141,8 @@ class SimulatorScreen(ModalScreen[tuple[int, int] | None]):
         super().__init__()
         self.policy_text = policy_text
         self.remembered = {} if remembered is None else remembered
-        self.keys = context_keys(policy_text)
+        # The keys the simulator reports as missing when the request lacks them.
+        self.keys = list(condition_keys_used([parse_policy(policy_text)]))
         self.decision: Decision | None = None
 
     def compose(self) -> ComposeResult:
