@@ -13,7 +13,7 @@ code: title and help), and registers them with it:
     @register("grammar", rules=RULES)
     def version(ctx: CheckContext) -> Iterator[Finding]: ...
 
-`checks/rules.py` gathers them for SARIF and the detail pane.
+`checks/rules.py` gathers them for the SARIF log.
 """
 
 from __future__ import annotations
@@ -355,7 +355,7 @@ class CheckContext:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """What a finding code means: a title and help text (SARIF rules, the detail pane).
+    """What a finding code means: a title and help text (the SARIF log's rules).
     `access_analyzer` marks codes that IAM Access Analyzer also uses (same meaning)."""
 
     code: str

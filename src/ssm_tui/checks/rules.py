@@ -1,4 +1,4 @@
-"""Every finding code's rule (title and help) for SARIF rules and the TUI's detail pane,
+"""Every finding code's rule (title and help), for the SARIF log's rules (report.py),
 gathered from the check modules, which declare the rules of the codes they report next to
 the checks (`register(concern, rules=...)`, see checks/base.py).  A test keeps each module's
 declarations in step with the codes it reports.
