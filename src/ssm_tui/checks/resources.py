@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from ssm_tui.checks.actions import RULES as ACTION_RULES
 from ssm_tui.checks.base import CheckContext, Finding, Severity, Verdict, quote, register, rules
-from ssm_tui.checks.condition_rules import INVALID_SERVICE, VARIABLE_RULES
+from ssm_tui.checks.conditions.rules import INVALID_SERVICE
+from ssm_tui.checks.variables import RULES as VARIABLE_RULES
 from ssm_tui.checks.variables import check_variables, version_allows_variables, version_finding
 from ssm_tui.iam.arn import PLACEHOLDER, patterns_overlap, split_arn, variables_as_wildcards
 from ssm_tui.iam.catalog import Catalog, ResourceType, closest, glob_regex, has_wildcard

@@ -10,19 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 # Importing the package registers every check (importing this module imports it first).
-from ssm_tui.checks import condition_rules
+import ssm_tui.checks  # noqa: F401
 from ssm_tui.checks.base import REGISTRY, Check, Rule
 
 __all__ = ["RULES", "Rule", "declared_rules", "rule"]
 
-# Concerns whose checks do not pass their rules to `register` yet: the conditions package
-# is being split, and its rules wait in checks/condition_rules.py until they move there.
-_KEPT_APART: dict[str, Mapping[str, Rule]] = {"conditions": condition_rules.RULES}
-
 
 def declared_rules(check: Check) -> Mapping[str, Rule]:
     """The rules of the codes `check` may report."""
-    return check.rules or _KEPT_APART.get(check.concern, {})
+    return check.rules
 
 
 def _gather(checks: Iterable[Check]) -> dict[str, Rule]:

@@ -10,9 +10,38 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ssm_tui.checks.base import CheckContext, Finding, Severity, quote
+from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, rules
 from ssm_tui.iam import variables
 from ssm_tui.iam.variables import Occurrence, Problem
+
+# The codes of ${...} problems, reported by the condition checks (Condition values) and by
+# checks/resources.py (Resource entries), which both take these rules.
+RULES = rules(
+    ("MISSING_BRACE_IN_VARIABLE", "Variable without closing brace", "Write variables as ${key}."),
+    ("EMPTY_VARIABLE", "Empty variable", "${} names no variable."),
+    (
+        "UNSUPPORTED_SPACE_IN_VARIABLE",
+        "Space in a variable name",
+        "Variable names contain no spaces.",
+    ),
+    (
+        "MISSING_QUOTE_IN_VARIABLE",
+        "Default value not quoted",
+        "A default value follows a comma and a space, in single quotes: ${key, 'default'}.",
+    ),
+    (
+        "UNKNOWN_POLICY_VARIABLE",
+        "Not a policy variable",
+        "Variables are condition keys such as ${aws:username}; anything else (often an "
+        "unrendered template placeholder) has no value, so the entry matches nothing.",
+        False,
+    ),
+    (
+        "VARIABLE_UNSUPPORTED_IN_VERSION",
+        "Variables need Version 2012-10-17",
+        'Set "Version": "2012-10-17"; otherwise ${...} is literal text.',
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,8 @@ findings, one concern each:
 - qualifiers: operator against key type, set qualifiers, what a missing key does;
 - values: value formats, wildcards without Like, policy variables;
 - network: IP ranges and aws:SourceIp, VPC and VPC endpoint IDs, Regions;
-- checker: the walk that hands each entry to them.
+- checker: the walk that hands each entry to them;
+- rules: the rules of the codes they report.
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ from collections.abc import Iterator
 
 from ssm_tui.checks.base import CheckContext, Finding, register
 from ssm_tui.checks.conditions.checker import ConditionChecker
+from ssm_tui.checks.conditions.rules import RULES
 from ssm_tui.iam.operators import VALID_OPERATORS, Operator, operator_candidates, parse_operator
 
 __all__ = ["VALID_OPERATORS", "Operator", "conditions", "operator_candidates", "parse_operator"]
 
 
-@register("conditions")
+@register("conditions", rules=RULES)
 def conditions(ctx: CheckContext) -> Iterator[Finding]:
     if ctx.document is None:
         return

@@ -1,45 +1,16 @@
-"""The rules of the condition checks (checks/conditions) and of policy variables
-(checks/variables.py), kept apart while the conditions package is being split: the lead
-moves this module into that package and passes `rules=RULES` to its `register` calls.
-Until then `checks/rules.py` includes them for the "conditions" concern.
+"""The rules (code, title, help) of the codes the condition checks report: `RULES` is what
+the package's `register` passes, these and the policy-variable rules of checks/variables.py.
 
-`checks/resources.py` reports the variable codes too (Resource entries with variables) and
-`INVALID_SERVICE` (an ARN's service field); it takes those rules from here.
+`INVALID_SERVICE` is reported for a condition key's service prefix here and for an ARN's
+service field in checks/resources.py, which takes this rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ssm_tui.checks import variables
 from ssm_tui.checks.base import Rule, rules
-
-# checks/variables.py: ${...} in Resource entries and Condition values
-VARIABLE_RULES = rules(
-    ("MISSING_BRACE_IN_VARIABLE", "Variable without closing brace", "Write variables as ${key}."),
-    ("EMPTY_VARIABLE", "Empty variable", "${} names no variable."),
-    (
-        "UNSUPPORTED_SPACE_IN_VARIABLE",
-        "Space in a variable name",
-        "Variable names contain no spaces.",
-    ),
-    (
-        "MISSING_QUOTE_IN_VARIABLE",
-        "Default value not quoted",
-        "A default value follows a comma and a space, in single quotes: ${key, 'default'}.",
-    ),
-    (
-        "UNKNOWN_POLICY_VARIABLE",
-        "Not a policy variable",
-        "Variables are condition keys such as ${aws:username}; anything else (often an "
-        "unrendered template placeholder) has no value, so the entry matches nothing.",
-        False,
-    ),
-    (
-        "VARIABLE_UNSUPPORTED_IN_VERSION",
-        "Variables need Version 2012-10-17",
-        'Set "Version": "2012-10-17"; otherwise ${...} is literal text.',
-    ),
-)
 
 # reported for a condition key's service prefix here, for an ARN's service field in resources
 INVALID_SERVICE = Rule(
@@ -258,4 +229,4 @@ CONDITION_RULES = rules(
     INVALID_SERVICE,
 )
 
-RULES: Mapping[str, Rule] = rules(*VARIABLE_RULES.values(), *CONDITION_RULES.values())
+RULES: Mapping[str, Rule] = rules(*CONDITION_RULES.values(), *variables.RULES.values())
