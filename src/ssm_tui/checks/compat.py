@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register, rules
 from ssm_tui.iam.arn import split_arn
-from ssm_tui.iam.catalog import Action, has_wildcard
+from ssm_tui.iam.catalog import Action
+from ssm_tui.iam.glob import has_wildcard
 from ssm_tui.iam.grants import matches_some_action, pattern_takes, types_named
 from ssm_tui.policy.model import Located, Statement
 from ssm_tui.policy.source import join_pointer

@@ -9,7 +9,7 @@ from typing import Any
 
 from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register, rules
 from ssm_tui.iam.arn import split_arn
-from ssm_tui.iam.catalog import has_wildcard
+from ssm_tui.iam.glob import has_wildcard
 from ssm_tui.policy.model import Located, Statement
 
 RULES = rules(

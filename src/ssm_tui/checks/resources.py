@@ -11,8 +11,10 @@ from ssm_tui.checks.base import CheckContext, Finding, Severity, Verdict, quote,
 from ssm_tui.checks.conditions.rules import INVALID_SERVICE
 from ssm_tui.checks.variables import RULES as VARIABLE_RULES
 from ssm_tui.checks.variables import check_variables, version_allows_variables, version_finding
-from ssm_tui.iam.arn import PLACEHOLDER, patterns_overlap, split_arn, variables_as_wildcards
-from ssm_tui.iam.catalog import Catalog, ResourceType, closest, glob_regex, has_wildcard
+from ssm_tui.iam.arn import patterns_overlap, split_arn
+from ssm_tui.iam.catalog import Catalog, ResourceType, closest
+from ssm_tui.iam.glob import glob_regex, has_wildcard, variables_as_wildcards
+from ssm_tui.iam.variables import PLACEHOLDER
 from ssm_tui.policy.model import Statement
 
 RULES = rules(

@@ -35,7 +35,7 @@ from ssm_tui.checks.ssm_risks import (
 )
 from ssm_tui.checks.ssm_risks import RULES as SSM_RULES
 from ssm_tui.iam.arn import split_arn
-from ssm_tui.iam.catalog import has_wildcard
+from ssm_tui.iam.glob import has_wildcard
 from ssm_tui.iam.grants import action_takes
 from ssm_tui.policy.model import Located, Statement
 from ssm_tui.policy.source import join_pointer

@@ -15,7 +15,8 @@ from functools import lru_cache
 
 from ssm_tui.checks.base import CheckContext, quote
 from ssm_tui.iam.arn import split_arn
-from ssm_tui.iam.catalog import Action, glob_regex, has_wildcard
+from ssm_tui.iam.catalog import Action
+from ssm_tui.iam.glob import glob_regex, has_wildcard
 from ssm_tui.iam.grants import action_takes
 from ssm_tui.policy.model import Located, Statement
 from ssm_tui.policy.source import join_pointer
