@@ -14,6 +14,7 @@ from ssm_tui.checks.variables import check_variables, version_allows_variables, 
 from ssm_tui.iam.arn import patterns_overlap, split_arn
 from ssm_tui.iam.catalog import Catalog, ResourceType, closest
 from ssm_tui.iam.glob import glob_regex, has_wildcard, variables_as_wildcards
+from ssm_tui.iam.values import is_account_id
 from ssm_tui.iam.variables import PLACEHOLDER
 from ssm_tui.policy.model import Statement
 
@@ -76,7 +77,6 @@ RULES = rules(
     *VARIABLE_RULES.values(),
 )
 
-_ACCOUNT = re.compile(r"\d{12}\Z")
 _ACCOUNT_PATTERN = re.compile(r"[0-9*?]+\Z")
 # AWS-owned Systems Manager resources are named with an empty account field: documents
 # (arn:aws:ssm:us-east-1::document/AWS-RunShellScript, Systems Manager User Guide), public
@@ -276,7 +276,7 @@ class _ArnChecker:
             account
             and not has_wildcard(account)
             and account != "aws"
-            and not _ACCOUNT.match(account)
+            and not is_account_id(account)
         ):
             yield self.error(
                 "INVALID_ARN_ACCOUNT",
