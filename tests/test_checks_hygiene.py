@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from conftest import PARAMETERS, allow, codes, only, policy
 from ssm_tui.checks.fixes import apply_edits
-from ssm_tui.checks.hygiene import arn_covers, covers
+from ssm_tui.iam.arn import arn_covers
+from ssm_tui.iam.glob import pattern_covers as covers
 
 DOC = "arn:aws:ssm:us-west-2:123456789012:document/"
 

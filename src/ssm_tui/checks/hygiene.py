@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Hashable, Iterator
-from functools import lru_cache
 from typing import Any
 
 from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, register, rules
-from ssm_tui.iam.arn import split_arn
-from ssm_tui.iam.glob import has_wildcard
+from ssm_tui.iam.arn import arn_covers
+from ssm_tui.iam.glob import has_wildcard, pattern_covers
 from ssm_tui.policy.model import Located, Statement
 
 RULES = rules(
@@ -33,35 +31,6 @@ RULES = rules(
 )
 
 
-@lru_cache(maxsize=4096)
-def _glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    # `*` spans anything; `?` is one character but never one of the other pattern's `*`,
-    # so matching another pattern's text proves containment (see covers()).
-    parts = [".*" if c == "*" else "[^*]" if c == "?" else re.escape(c) for c in pattern]
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
-
-
-@lru_cache(maxsize=16384)
-def covers(broad: str, narrow: str, *, ignore_case: bool) -> bool:
-    """True when every string the glob `narrow` matches, `broad` matches too."""
-    return _glob(broad, ignore_case).fullmatch(narrow) is not None
-
-
-@lru_cache(maxsize=16384)
-def arn_covers(broad: str, narrow: str) -> bool:
-    """ARN pattern containment, field by field as IAM matches ARNs."""
-    if broad == "*":
-        return True
-    if narrow == "*":
-        return False
-    broad_fields, narrow_fields = split_arn(broad), split_arn(narrow)
-    if len(broad_fields) != 6 or len(narrow_fields) != 6:
-        return False
-    return all(
-        covers(b, n, ignore_case=False) for b, n in zip(broad_fields, narrow_fields, strict=True)
-    )
-
-
 def _redundant_entries(
     ctx: CheckContext, entries: tuple[Located, ...], is_action: bool
 ) -> Iterator[tuple[Located, Located]]:
@@ -81,7 +50,7 @@ def _redundant_entries(
             if other is entry or (other.value.lower() if is_action else other.value) == key:
                 continue
             if is_action:
-                covered = covers(other.value, entry.value, ignore_case=True)
+                covered = pattern_covers(other.value, entry.value, ignore_case=True)
             else:
                 covered = arn_covers(other.value, entry.value)
             if covered:

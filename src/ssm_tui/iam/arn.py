@@ -12,13 +12,14 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict
 
 # VARIABLE, PLACEHOLDER and variables_as_wildcards are imported from here by older callers.
-from ssm_tui.iam.glob import glob_regex, variables_as_wildcards
+from ssm_tui.iam.glob import glob_regex, pattern_covers, variables_as_wildcards
 from ssm_tui.iam.variables import PLACEHOLDER, VARIABLE
 
 __all__ = [
     "PLACEHOLDER",
     "VARIABLE",
     "Arn",
+    "arn_covers",
     "arn_like",
     "arn_matches_template",
     "parse_arn",
@@ -217,4 +218,20 @@ def arn_like(pattern: str, value: str) -> bool:
     return all(
         glob_regex(p, ignore_case=False).match(v) is not None
         for p, v in zip(pattern_fields, value_fields, strict=True)
+    )
+
+
+@lru_cache(maxsize=16384)
+def arn_covers(broad: str, narrow: str) -> bool:
+    """ARN pattern containment, field by field as IAM matches ARNs."""
+    if broad == "*":
+        return True
+    if narrow == "*":
+        return False
+    broad_fields, narrow_fields = split_arn(broad), split_arn(narrow)
+    if len(broad_fields) != 6 or len(narrow_fields) != 6:
+        return False
+    return all(
+        pattern_covers(b, n, ignore_case=False)
+        for b, n in zip(broad_fields, narrow_fields, strict=True)
     )

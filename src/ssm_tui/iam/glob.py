@@ -100,3 +100,17 @@ def template_regex(template: str) -> re.Pattern[str]:
     (`*` and `?` too) is literal."""
     parts = PLACEHOLDER.split(template)
     return re.compile(".+".join(re.escape(part) for part in parts) + r"\Z", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _containment_regex(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    # `*` spans anything; `?` is one character but never one of the other pattern's `*`,
+    # so matching another pattern's text proves containment (see pattern_covers()).
+    parts = [".*" if c == "*" else "[^*]" if c == "?" else re.escape(c) for c in pattern]
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
+
+
+@lru_cache(maxsize=16384)
+def pattern_covers(broad: str, narrow: str, *, ignore_case: bool) -> bool:
+    """True when every string the glob `narrow` matches, `broad` matches too."""
+    return _containment_regex(broad, ignore_case).fullmatch(narrow) is not None
