@@ -278,6 +278,25 @@ def _first_line(error: BaseException) -> str:
     return text[0] if text else type(error).__name__
 
 
+def _try(route: Callable[[], None], name: str, failures: list[str]) -> bool:
+    """Run one copy route; a failure is noted in `failures`, never raised."""
+    try:
+        route()
+    except Exception as error:
+        failures.append(f"{name} failed ({_first_line(error)})")
+        return False
+    return True
+
+
+def _copy_locally(text: str) -> None:
+    copier = _local_copier()
+    if copier is None:
+        import pyperclip
+
+        copier = pyperclip.copy
+    copier(text)
+
+
 def copy(
     text: str,
     *,
@@ -299,29 +318,10 @@ def copy(
     `TMUX_TIMEOUT` seconds.
     """
     failures: list[str] = []
-    osc52_sent = False
-    if osc52 is not None:
-        try:
-            osc52(text)
-        except Exception as error:
-            failures.append(f"OSC 52 failed ({_first_line(error)})")
-        else:
-            osc52_sent = True
-    local_took = False
+    osc52_sent = osc52 is not None and _try(lambda: osc52(text), "OSC 52", failures)
     if local is None:
         local = local_clipboard_available()
-    if local:
-        try:
-            copier = _local_copier()
-            if copier is None:
-                import pyperclip
-
-                copier = pyperclip.copy
-            copier(text)
-        except Exception as error:
-            failures.append(f"the local clipboard failed ({_first_line(error)})")
-        else:
-            local_took = True
+    local_took = local and _try(lambda: _copy_locally(text), "the local clipboard", failures)
 
     count = _count(len(text))
     also = f" Also: {'; '.join(failures)}." if failures else ""
