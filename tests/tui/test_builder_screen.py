@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, SelectionList, Static, TextArea
+from textual.widgets import Input, OptionList, Select, SelectionList, Static, TextArea
 
+from ssm_tui.checks import validate
+from ssm_tui.iam.catalog import ConditionKey, get_catalog
+from ssm_tui.iam.keys import condition_keys_for
+from ssm_tui.iam.operators import operators_for, parse_operator
+from ssm_tui.iam.variables import PLACEHOLDER
+from ssm_tui.policy.format import pretty
 from ssm_tui.tui.builder_screen import ArnRow, BuilderScreen
 
 SnapCompare = Callable[..., bool]
@@ -265,3 +273,234 @@ async def test_a_sid_is_written_first_and_checked_by_the_validator() -> None:
             {"Sid": "ListDocs", "Effect": "Allow", "Action": "ssm:ListDocuments", "Resource": "*"}
         ]
         assert list(app.results[0]) == ["Sid", "Effect", "Action", "Resource"]
+
+
+# --- conditions: the keys and operators the validator accepts ------------------------------
+
+# The findings that say a key does not fit the actions or an operator does not fit the key.
+KEY_OPERATOR_CODES = {
+    "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+    "INVALID_GLOBAL_CONDITION_KEY",
+    "INVALID_SERVICE_CONDITION_KEY",
+    "INVALID_SERVICE",
+    "INVALID_CONDITION_KEY_FORMAT",
+    "UNSUPPORTED_GLOBAL_CONDITION_KEY",
+    "MISSING_TAG_KEY_IN_CONDITION",
+    "INVALID_CONDITION_OPERATOR",
+    "NULL_WITH_IF_EXISTS",
+    "NULL_WITH_QUALIFIER",
+    "TYPE_MISMATCH",
+    "FORALLVALUES_WITH_SINGLE_VALUED_KEY",
+    "FORANYVALUE_WITH_SINGLE_VALUED_KEY",
+    "MISSING_QUALIFIER",
+    "STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS",
+}
+# A value each operator family reads (IAM User Guide, Condition operators).
+GOOD_VALUE = {
+    "String": "x",
+    "ARN": "arn:aws:iam::123456789012:role/x",
+    "Numeric": "1",
+    "Date": "2025-01-01",
+    "Bool": "true",
+    "Binary": "QQ==",
+    "IP": "203.0.113.0/24",
+    "Null": "true",
+}
+
+
+def _selections() -> list[list[str]]:
+    """Action selections from the catalogue: fixed ones, then a seeded sample of one to three
+    actions of ssm, ec2, s3, kms and iam (within one service and across services)."""
+    catalog = get_catalog()
+    names = sorted(
+        a.full_name
+        for service in ("ssm", "ec2", "s3", "kms", "iam")
+        for a in catalog.actions(service).values()
+    )
+    ssm = [n for n in names if n.startswith("ssm:")]
+    rng = random.Random(20240610)
+    sample = [rng.sample(ssm, rng.randint(1, 3)) for _ in range(12)]
+    sample += [rng.sample(names, rng.randint(1, 3)) for _ in range(16)]
+    fixed = [
+        [],
+        ["ssm:SendCommand"],
+        ["ssm:GetCalendar"],  # resource-type keys (ssm:DocumentType) the actions do not list
+        ["ssm:GetParameter", "ssm:PutParameter"],
+        ["ssm:StartSession", "ec2:DescribeInstances"],
+    ]
+    return fixed + sample
+
+
+SELECTIONS = _selections()
+
+
+def select_options(select: Select[str]) -> list[str]:
+    """What a Select offers, as its open list shows it (the blank first row left out)."""
+    overlay = select.query_one(OptionList)
+    prompts = [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]
+    assert prompts[0] == select.prompt
+    return prompts[1:]
+
+
+async def choose(pilot: Pilot[None], names: list[str]) -> BuilderScreen:
+    """A fresh builder with `names` picked in the action list."""
+    app = pilot.app
+    if isinstance(app.screen, BuilderScreen):
+        app.pop_screen()
+    app.push_screen(BuilderScreen())
+    await pilot.pause()
+    builder = screen(pilot)
+    search_field = builder.query_one("#builder-search", Input)
+    listing = builder.query_one("#builder-actions", SelectionList)
+    for name in names:
+        search_field.value = name
+        await pilot.pause()
+        listing.select(name)
+        await pilot.pause()
+    assert list(builder.selected) == names
+    return builder
+
+
+def record_of(names: list[str], key: str) -> ConditionKey:
+    return {r.key: r for r in condition_keys_for(get_catalog(), names)}[key]
+
+
+async def test_the_keys_offered_are_those_the_validator_accepts_for_the_actions() -> None:
+    app = Harness()
+    async with app.run_test(size=SIZE) as pilot:
+        for names in SELECTIONS:
+            builder = await choose(pilot, names)
+            offered = select_options(builder.query_one("#builder-cond-key", Select))
+            assert offered == [r.key for r in condition_keys_for(get_catalog(), names)], names
+            assert len(offered) >= 50  # every global key, at least
+
+
+def written(key: str) -> str:
+    return PLACEHOLDER.sub("Example", key)
+
+
+async def check_every_key_and_operator(pilot: Pilot[None], names: list[str]) -> int:
+    """For each key the builder offers: it offers operators_for(record), and each statement
+    it builds with the key and one of those operators gets no key or operator finding."""
+    builder = await choose(pilot, names)
+    key_select = builder.query_one("#builder-cond-key", Select)
+    op_select = builder.query_one("#builder-cond-op", Select)
+    builder.query_one("#builder-cond-tag", Input).value = "Example"
+    values = builder.query_one("#builder-cond-values", Input)
+    built = 0
+    for key in select_options(key_select):
+        key_select.value = key
+        await pilot.pause()
+        operators = select_options(op_select)
+        assert operators == list(operators_for(record_of(names, key))), key
+        assert op_select.value == operators[0]
+        for operator in operators:
+            op_select.value = operator
+            values.value = GOOD_VALUE[parse_operator(operator).family]  # type: ignore[union-attr]
+            statement = builder.statement()
+            assert statement["Condition"] == {operator: {written(key): values.value}}
+            text = pretty({"Version": "2012-10-17", "Statement": [statement]})
+            wrong = [f for f in validate(text).findings if f.code in KEY_OPERATOR_CODES]
+            assert wrong == [], (names, key, operator, wrong)
+            built += 1
+    return built
+
+
+@pytest.mark.parametrize("names", [SELECTIONS[i] for i in (0, 1, 2, 4, 9, 20)], ids=str)
+async def test_each_offered_key_gets_the_operators_the_validator_accepts(
+    names: list[str],
+) -> None:
+    app = Harness()
+    async with app.run_test(size=SIZE) as pilot:
+        assert await check_every_key_and_operator(pilot, names) > 50 * 5
+
+
+async def test_an_arn_key_is_offered_string_operators_but_not_string_like() -> None:
+    app = Harness()
+    async with app.run_test(size=SIZE) as pilot:
+        builder = await choose(pilot, ["ssm:SendCommand"])
+        builder.query_one("#builder-cond-key", Select).value = "aws:PrincipalArn"
+        await pilot.pause()
+        operators = select_options(builder.query_one("#builder-cond-op", Select))
+        assert operators[:4] == ["ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"]
+        assert "StringEquals" in operators and "StringEqualsIfExists" in operators
+        assert "StringLike" not in operators and operators[-1] == "Null"
+
+
+async def test_a_resource_type_key_is_offered() -> None:
+    app = Harness()
+    async with app.run_test(size=SIZE) as pilot:
+        builder = await choose(pilot, ["ssm:GetCalendar"])
+        offered = select_options(builder.query_one("#builder-cond-key", Select))
+        # listed by the document resource type, not by the action itself
+        action = get_catalog().action("ssm:GetCalendar")
+        assert action is not None and "ssm:DocumentType" not in action.condition_keys
+        assert offered.index("ssm:DocumentType") < offered.index("aws:SourceIp")
+
+
+async def test_typing_in_the_open_key_list_jumps_to_a_key() -> None:
+    app = Harness()
+    async with app.run_test(size=SIZE) as pilot:
+        builder = await choose(pilot, ["ssm:SendCommand"])
+        key_select = builder.query_one("#builder-cond-key", Select)
+        key_select.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert key_select.expanded
+        await pilot.press(*"sourceip", "enter")
+        await pilot.pause()
+        assert key_select.value == "aws:SourceIp"
+        assert builder.query_one("#builder-cond-op", Select).value == "IpAddress"
+
+
+async def test_a_tag_key_template_takes_the_tag_and_inserts() -> None:
+    app = Harness()
+    async with app.run_test(size=SIZE) as pilot:
+        builder = await choose(pilot, ["ssm:SendCommand"])
+        builder.query_one("#builder-cond-key", Select).value = "ssm:resourceTag/${TagKey}"
+        await pilot.pause()
+        tag = builder.query_one("#builder-cond-tag", Input)
+        assert tag.placeholder == "TagKey"
+        builder.query_one("#builder-cond-op", Select).value = "StringLike"
+        tag.value = "team"
+        builder.query_one("#builder-cond-values", Input).value = "blue*, red"
+        await pilot.pause()
+        assert builder.condition() == {"StringLike": {"ssm:resourceTag/team": ["blue*", "red"]}}
+
+
+async def values_verdict(pilot: Pilot[None], key: str, operator: str, value: str) -> str:
+    builder = screen(pilot)
+    builder.query_one("#builder-cond-key", Select).value = key
+    await pilot.pause()
+    builder.query_one("#builder-cond-op", Select).value = operator
+    builder.query_one("#builder-cond-values", Input).value = value
+    await pilot.pause()
+    verdict = builder.query_one("#builder-cond-verdict", Static)
+    return str(verdict.render()) if verdict.display else ""
+
+
+async def test_a_typed_value_shows_how_iam_reads_it_or_the_validators_verdict() -> None:
+    app = Harness()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await choose(pilot, ["ssm:DescribeParameters"])
+        # the issue's example: a W3C date of a year and month is June 2030
+        shown = await values_verdict(pilot, "aws:CurrentTime", "DateLessThan", "2030-06")
+        assert shown == '"2030-06" reads as 2030-06-01T00:00:00Z'
+        shown = await values_verdict(pilot, "aws:CurrentTime", "DateLessThan", "soon")
+        assert shown.startswith('"soon" is not a date, which DateLessThan needs')
+        shown = await values_verdict(pilot, "aws:MultiFactorAuthAge", "NumericLessThan", "3600")
+        assert shown == '"3600" reads as the number 3600'
+        shown = await values_verdict(pilot, "aws:MultiFactorAuthAge", "NumericLessThan", "1e3")
+        assert shown.startswith('"1e3" is not a number')
+        shown = await values_verdict(pilot, "aws:SecureTransport", "Bool", "TRUE")
+        assert "write it in lower case" in shown
+        shown = await values_verdict(pilot, "aws:SourceIp", "IpAddress", "10.0.0.0/8, 10.1.2.3")
+        assert shown.splitlines() == [
+            '"10.0.0.0/8" reads as the range 10.0.0.0/8',
+            '"10.1.2.3" reads as the range 10.1.2.3/32',
+        ]
+        shown = await values_verdict(pilot, "aws:SourceIp", "Null", "true")
+        assert shown == '"true" reads as true: the key is absent'
+        # text operators read text: nothing to show
+        assert await values_verdict(pilot, "aws:SourceAccount", "StringEquals", "x") == ""
+        assert "builder-cond-verdict" not in {w.id for w in app.screen.query("*") if w.display}

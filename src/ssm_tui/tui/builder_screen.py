@@ -5,14 +5,26 @@
 Effect, actions (fuzzy search per service, filtered by access level, multi-select), resources
 (one row of inputs per ARN template of the selected actions; `"*"` for actions without
 resource-level permissions, explained), an optional condition, and a live preview with the
-validator's one-line summary.  Every catalogue and user string is shown as `Content`.
+validator's one-line summary.
+
+The condition offers what the validator accepts, asked of `ssm_tui.iam`, never a copy: the
+keys of `iam.keys.condition_keys_for` for the selected actions (their own keys and their
+resource types' first, then the global ones; type in the open list to jump to a key), the
+operators of `iam.operators.operators_for` for the chosen key, and for each value of an
+operator that reads values (numbers, dates, Booleans, base64, IP ranges) the validator's
+verdict or what IAM reads it as.  ARN fields are checked with `iam.values`.
+
+Every catalogue and user string is shown as `Content` (in the Selects as rich `Text`, which
+their type-to-search reads), never as markup.
 """
 
 from __future__ import annotations
 
-import re
+import json
+from decimal import Decimal
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,72 +35,26 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
-from ssm_tui.checks import Severity, validate
-from ssm_tui.iam.catalog import ACCESS_LEVELS, Action, get_catalog
+from ssm_tui.checks import Severity, ValidationResult, validate
+from ssm_tui.iam.catalog import ACCESS_LEVELS, Action, ConditionKey, get_catalog
+from ssm_tui.iam.dates import describe_instant
+from ssm_tui.iam.keys import condition_keys_for
+from ssm_tui.iam.operators import Operator, operators_for, parse_operator
+from ssm_tui.iam.values import IpRange, is_account_id, is_partition, is_region
+from ssm_tui.iam.variables import PLACEHOLDER, VARIABLE
 from ssm_tui.policy.format import pretty
+from ssm_tui.policy.model import ConditionScalar
 
 DEFAULT_SERVICE = "ssm"
 ALL_LEVELS = "All"
-PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
-ACCOUNT = re.compile(r"\d{12}\Z")
-# Global keys offered with every selection (the actions' own keys come first).
-GLOBAL_KEYS = (
-    "aws:SourceIp",
-    "aws:RequestedRegion",
-    "aws:SecureTransport",
-    "aws:PrincipalTag/${TagKey}",
-    "aws:PrincipalArn",
-    "aws:SourceVpce",
-    "aws:MultiFactorAuthPresent",
-    "aws:CurrentTime",
-)
-_STRING_OPS = (
-    "StringEquals",
-    "StringNotEquals",
-    "StringEqualsIgnoreCase",
-    "StringLike",
-    "StringNotLike",
-)
-_NUMERIC_OPS = (
-    "NumericEquals",
-    "NumericNotEquals",
-    "NumericLessThan",
-    "NumericLessThanEquals",
-    "NumericGreaterThan",
-    "NumericGreaterThanEquals",
-)
-_DATE_OPS = (
-    "DateEquals",
-    "DateNotEquals",
-    "DateLessThan",
-    "DateLessThanEquals",
-    "DateGreaterThan",
-    "DateGreaterThanEquals",
-)
-OPERATORS: dict[str, tuple[str, ...]] = {
-    "String": _STRING_OPS,
-    "ArrayOfString": tuple(
-        f"{qualifier}:{op}"
-        for qualifier in ("ForAnyValue", "ForAllValues")
-        for op in ("StringEquals", "StringLike")
-    ),
-    "ARN": ("ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"),
-    "ArrayOfARN": ("ForAnyValue:ArnLike", "ForAllValues:ArnLike"),
-    "Bool": ("Bool",),
-    "IPAddress": ("IpAddress", "NotIpAddress"),
-    "Numeric": _NUMERIC_OPS,
-    "Date": _DATE_OPS,
-}
-
-
-def operators_for(key_type: str) -> tuple[str, ...]:
-    """Condition operators that fit a key's type (`Null` fits every key)."""
-    return (*OPERATORS.get(key_type, _STRING_OPS), "Null")
+# Operator families whose values iam reads as something other than text (numbers, dates,
+# Booleans, base64, IP ranges): the builder shows how each typed value reads.
+_TEXT_FAMILIES = ("String", "ARN")
 
 
 def placeholders(template: str) -> list[str]:
     """`arn:${Partition}:ssm:${Region}:...` to `["Partition", "Region", ...]`."""
-    return PLACEHOLDER.findall(template)
+    return VARIABLE.findall(template)
 
 
 def check_field(name: str, value: str) -> str | None:
@@ -98,13 +64,64 @@ def check_field(name: str, value: str) -> str | None:
         return None
     if not value:
         return f"{name} is empty"
-    if name == "Region" and value not in catalog.regions:
+    if name == "Region" and not is_region(catalog, value):
         return f"Region {value!r} is not a known AWS Region"
-    if name == "Account" and not ACCOUNT.match(value):
+    if name == "Account" and not is_account_id(value):
         return f"Account {value!r} must be 12 digits or *"
-    if name == "Partition" and value not in catalog.partitions:
+    if name == "Partition" and not is_partition(catalog, value):
         return f"Partition {value!r} is not a known partition"
     return None
+
+
+def reading(op: Operator, value: ConditionScalar) -> str | None:
+    """What IAM reads a condition value as, under the operator's family, or None when it
+    reads nothing (the validator then says why)."""
+    parsed = op.spec.family.parse(value)
+    if parsed is None:
+        return None
+    if op.family == "Date":
+        assert isinstance(parsed, Decimal)
+        return describe_instant(parsed) or f"{parsed} seconds after 1970-01-01T00:00:00Z"
+    if op.family == "Null":
+        return "true: the key is absent" if parsed else "false: the key is present"
+    if op.family == "Bool":
+        return "true" if parsed else "false"
+    if op.family == "IP":
+        assert isinstance(parsed, IpRange)
+        return f"the range {parsed.network}"
+    if op.family == "Binary":
+        assert isinstance(parsed, bytes)
+        return f"{len(parsed)} bytes"
+    return f"the number {parsed}"
+
+
+def value_verdicts(result: ValidationResult) -> list[str]:
+    """For each condition value of the first statement whose operator reads values (not
+    String or ARN): what the validator says of that value, else what IAM reads it as."""
+    document = result.policy.document
+    if document is None or not document.statements:
+        return []
+    source_map = result.policy.json.source_map
+    lines: list[str] = []
+    for entry in document.statements[0].condition or ():
+        op = parse_operator(entry.operator)
+        if op is None or op.family in _TEXT_FAMILIES:
+            continue
+        for located in entry.values:
+            span = source_map.span(located.pointer)
+            said = [
+                f.message
+                for f in result.findings
+                if span is not None
+                and f.pointer == located.pointer
+                and (f.line, f.column) == (span.line, span.column)
+            ]
+            meaning = reading(op, located.value)
+            if said:
+                lines.append(said[0])
+            elif meaning is not None:
+                lines.append(f"{json.dumps(located.value)} reads as {meaning}")
+    return lines
 
 
 class ArnRow(Horizontal):
@@ -148,7 +165,7 @@ class ArnRow(Horizontal):
         if problems:
             return None, problems
         lookup = dict(values)
-        return PLACEHOLDER.sub(lambda m: lookup.get(m.group(1), ""), self.template), []
+        return VARIABLE.sub(lambda m: lookup.get(m.group(1), ""), self.template), []
 
 
 class ArnGroup(Vertical):
@@ -206,6 +223,7 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
     BuilderScreen #builder-cond-op { width: 2fr; }
     BuilderScreen #builder-cond-tag { width: 1fr; }
     BuilderScreen #builder-cond-values { width: 2fr; }
+    BuilderScreen #builder-cond-verdict { color: $text-muted; }
     BuilderScreen #builder-preview { height: 14; }
     BuilderScreen #builder-hint { color: $text-muted; }
     """
@@ -218,7 +236,7 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
         super().__init__()
         self.service = service
         self.selected: dict[str, Action] = {}  # in the order picked
-        self.condition_type = "String"
+        self.key_records: dict[str, ConditionKey] = {}  # the keys offered, as written
         self._problems: list[str] = []
         self._statement: dict[str, Any] = {}
         self._has_error = False
@@ -270,6 +288,7 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
                 yield Input(
                     placeholder="values, comma-separated", compact=True, id="builder-cond-values"
                 )
+            yield Static(Content(""), id="builder-cond-verdict").set_styles("display: none;")
             yield Static(Content("Preview"), classes="heading")
             yield TextArea(
                 "", language="json", read_only=True, soft_wrap=True, id="builder-preview"
@@ -419,39 +438,50 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
         return arns, problems
 
     # --- conditions -----------------------------------------------------------------------
-    def condition_keys(self) -> list[str]:
-        keys: list[str] = []
-        for action in self.selected.values():
-            keys += action.condition_keys
-            for resource_type in action.resource_types:
-                keys += resource_type.condition_keys
-        keys += GLOBAL_KEYS
-        unique: dict[str, str] = {}
-        for key in keys:
-            unique.setdefault(key.lower(), key)
-        return list(unique.values())
+    def condition_keys(self) -> list[ConditionKey]:
+        """The keys the validator accepts as supported by every selected action (global keys
+        alone while none is selected): the actions' own keys first, then the global ones."""
+        return condition_keys_for(get_catalog(), list(self.selected.values()))
 
     def refresh_conditions(self) -> None:
         select = self.query_one("#builder-cond-key", Select)
         current = select.value
-        keys = self.condition_keys()
+        self.key_records = {record.key: record for record in self.condition_keys()}
         with select.prevent(Select.Changed):
-            select.set_options([(Content(k), k) for k in keys])
-            if current in keys:
+            # Text prompts, not Content: the Select's type-to-search reads only str and Text
+            # (shown literally, never as markup).
+            select.set_options([(Text(key), key) for key in self.key_records])
+            if current in self.key_records:
                 select.value = current
+        # The same key may now have another record (another service's): offer its operators,
+        # keeping the chosen one when it still fits.
+        self.refresh_operators(keep=True)
+
+    def operators(self) -> tuple[str, ...]:
+        """Every operator the validator accepts on the chosen key (none without a key)."""
+        key = self.query_one("#builder-cond-key", Select).value
+        record = self.key_records.get(key) if isinstance(key, str) else None
+        return operators_for(record) if record is not None else ()
+
+    def refresh_operators(self, *, keep: bool = False) -> None:
+        """Offer the chosen key's operators; the key's own family first is chosen, or with
+        `keep` the operator already chosen when it fits the key."""
+        select = self.query_one("#builder-cond-op", Select)
+        current = select.value
+        operators = self.operators()
+        with select.prevent(Select.Changed):
+            select.set_options([(Text(op), op) for op in operators])
+            if keep and current in operators:
+                select.value = current
+            elif operators:
+                select.value = operators[0]
+        key = self.query_one("#builder-cond-key", Select).value
+        names = VARIABLE.findall(key) if isinstance(key, str) else []
+        self.query_one("#builder-cond-tag", Input).placeholder = ", ".join(names) or "TagKey"
 
     @on(Select.Changed, "#builder-cond-key")
-    def key_changed(self, event: Select.Changed) -> None:
-        key = event.value
-        record = None
-        if isinstance(key, str):
-            record = get_catalog().condition_key(key, services=tuple(self.services()))
-        self.condition_type = record.type if record else "String"
-        operator = self.query_one("#builder-cond-op", Select)
-        operators = operators_for(self.condition_type) if isinstance(key, str) else ()
-        operator.set_options([(Content(op), op) for op in operators])
-        if operators:
-            operator.value = operators[0]
+    def key_changed(self) -> None:
+        self.refresh_operators()
         self.refresh_preview()
 
     @on(Select.Changed, "#builder-cond-op")
@@ -462,9 +492,6 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
     def condition_changed(self) -> None:
         self.refresh_preview()
 
-    def services(self) -> list[str]:
-        return sorted({a.service for a in self.selected.values()}) or [self.service]
-
     def condition(self) -> dict[str, Any] | None:
         key = self.query_one("#builder-cond-key", Select).value
         operator = self.query_one("#builder-cond-op", Select).value
@@ -473,7 +500,7 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
         if not isinstance(key, str) or not isinstance(operator, str) or not values:
             return None
         tag = self.query_one("#builder-cond-tag", Input).value.strip()
-        if PLACEHOLDER.search(key):
+        if PLACEHOLDER.search(key):  # a key template: ssm:resourceTag/${TagKey}
             if not tag:
                 return None
             key = PLACEHOLDER.sub(lambda _: tag, key)
@@ -514,6 +541,10 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
         elif errors:
             line += f" | first error: {errors[0].message}"
         self.query_one("#builder-summary", Static).update(Content(line))
+        verdicts = value_verdicts(result)
+        shown = self.query_one("#builder-cond-verdict", Static)
+        shown.update(Content("\n".join(verdicts)))
+        shown.display = bool(verdicts)
 
     # --- keys -----------------------------------------------------------------------------
     def action_insert(self) -> None:
