@@ -12,8 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ssm_tui.iam.arn import PLACEHOLDER, arn_matches_template, split_arn, variables_as_wildcards
-from ssm_tui.iam.catalog import Action, Catalog, glob_regex, has_wildcard
+from ssm_tui.iam.arn import arn_matches_template, split_arn
+from ssm_tui.iam.catalog import Action, Catalog
+from ssm_tui.iam.glob import glob_regex, has_wildcard, variables_as_wildcards
+from ssm_tui.iam.variables import PLACEHOLDER
 
 
 @dataclass(frozen=True, slots=True)
