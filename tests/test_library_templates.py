@@ -9,10 +9,13 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import PROJECT, SECURITY_CODES
 from ssm_tui.checks import Severity, validate
 from ssm_tui.iam.catalog import get_catalog
+from ssm_tui.iam.values import is_account_id, is_instance_id, is_region
 from ssm_tui.library.templates import (
     MAX_INSTANCE_IDS,
     Template,
@@ -400,3 +403,49 @@ def test_templates_module_does_not_import_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+# --- parameter values are the formats ssm_tui.iam defines -----------------------------------
+
+ACCOUNT_TEXTS = st.one_of(
+    st.text(st.sampled_from("0123456789- "), max_size=16),
+    st.from_regex(r"[0-9]{4}-[0-9]{4}-[0-9]{4}", fullmatch=True),
+    st.text(max_size=14),
+)
+INSTANCE_TEXTS = st.one_of(
+    st.from_regex(r"i-(?:[0-9a-fA-F]{8}|[0-9a-fA-F]{17})", fullmatch=True),
+    st.text(st.sampled_from("i-0123456789abcdefgABCDEF"), max_size=20),
+)
+
+
+def accepted(kind: str, value: str) -> str | None:
+    parameter = TemplateParameter(name="p", label="P", description="d", kind=kind, default="")
+    try:
+        return parameter.validate_value(value)
+    except TemplateParameterError:
+        return None
+
+
+@settings(max_examples=200, deadline=None)
+@given(ACCOUNT_TEXTS)
+def test_an_account_is_accepted_exactly_when_iam_reads_an_account_id(value: str) -> None:
+    digits = "".join(c for c in value if not (c.isspace() or c == "-"))
+    expected = digits if value.strip() and is_account_id(digits) else None
+    assert accepted("account", value) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(INSTANCE_TEXTS, min_size=1, max_size=4))
+def test_instance_ids_are_accepted_exactly_when_iam_reads_instance_ids(ids: list[str]) -> None:
+    normal = [i.lower() for i in ids if i]
+    ok = normal and all(is_instance_id(i) for i in normal)
+    expected = ", ".join(dict.fromkeys(normal)) if ok else None
+    assert accepted("instance_ids", ", ".join(ids)) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(st.sampled_from(sorted(get_catalog().regions)), st.text(max_size=12)))
+def test_a_region_is_accepted_exactly_when_iam_knows_the_region(value: str) -> None:
+    code = value.strip().lower()
+    expected = code if value.strip() and is_region(get_catalog(), code) else None
+    assert accepted("region", value) == expected

@@ -10,23 +10,34 @@ correctly (the printed ones are not all correct; `differs_from_printed` says how
 the template differs), and every rendering validates without an error finding.
 
 The printed text of each example is kept verbatim in data/guide_examples.json
-(`printed_examples()`), for the validator to explain.  Core module: no textual here.
+(`printed_examples()`), for the validator to explain.  The parameters (kinds of value, their
+checks, the shared Region and account parameters) are in library/template_parameters.py and
+re-exported here.  Core module: no textual here.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from ssm_tui._data import load_data
-from ssm_tui.iam.catalog import closest, get_catalog
+from ssm_tui.iam.catalog import get_catalog
+from ssm_tui.library.template_parameters import (
+    MAX_INSTANCE_IDS,
+    ParameterKind,
+    TemplateParameter,
+    TemplateParameterError,
+    account_parameter,
+    region_parameter,
+    split_list,
+)
 from ssm_tui.policy.format import minify as _minify
 from ssm_tui.policy.format import pretty
 
 __all__ = [
+    "MAX_INSTANCE_IDS",
     "ParameterKind",
     "Template",
     "TemplateParameter",
@@ -39,167 +50,6 @@ __all__ = [
 ]
 
 VERSION = "2012-10-17"
-
-ParameterKind = Literal[
-    "region", "account", "document_name", "document_prefix", "instance_ids", "role_prefix"
-]
-
-
-class TemplateParameterError(ValueError):
-    """A parameter value a template cannot take (or a parameter it does not have)."""
-
-    def __init__(self, parameter: str, expected: str, problem: str) -> None:
-        self.parameter = parameter
-        self.expected = expected
-        self.problem = problem
-        super().__init__(f"{parameter}: {problem}; expected {expected}")
-
-
-# --- parameter kinds ----------------------------------------------------------------------
-# SSM document names (CreateDocument's Name): letters, digits, _ - and ., 3 to 128 long;
-# a prefix of one is shorter, leaving room for at least one more character.
-_DOCUMENT_CHARS = r"A-Za-z0-9_.\-"
-# IAM role names: letters, digits and + = , . @ _ -, at most 64 long.
-_ROLE_CHARS = r"A-Za-z0-9+=,.@_\-"
-_ACCOUNT = re.compile(r"[0-9]{12}")
-_INSTANCE_ID = re.compile(r"i-(?:[0-9a-f]{8}|[0-9a-f]{17})")
-_LIST_SEPARATORS = re.compile(r"[\s,]+")
-# Enough for any real use, and small enough that the rendered policy stays within the
-# customer managed policy size quota whatever the other parameters are.
-MAX_INSTANCE_IDS = 50
-
-_EXPECTED: dict[str, str] = {
-    "region": "an AWS Region code from the Region list, e.g. us-west-2",
-    "account": "an AWS account ID of exactly 12 digits, e.g. 123456789012",
-    "document_name": (
-        "an SSM document name: 3 to 128 letters, digits, underscores (_), hyphens (-) or "
-        "periods (.), e.g. SSM-document-name"
-    ),
-    "document_prefix": (
-        "the start of an SSM document name: 1 to 127 letters, digits, underscores (_), "
-        "hyphens (-) or periods (.), e.g. MyDocument-"
-    ),
-    "instance_ids": (
-        f"1 to {MAX_INSTANCE_IDS} EC2 instance IDs separated by commas or spaces, each i- "
-        "followed by 8 or 17 hexadecimal digits (0-9, a-f), e.g. i-0123456789abcdef0"
-    ),
-    "role_prefix": (
-        "the start of an IAM role name: 1 to 63 letters, digits or + = , . @ _ -, e.g. SSM-"
-    ),
-}
-
-Check = Callable[[str], tuple[str, str | None]]
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _check_region(value: str) -> tuple[str, str | None]:
-    code = value.strip().lower()
-    regions = get_catalog().regions
-    if code in regions:
-        return code, None
-    problem = f"{value.strip()!r} is not a Region code"
-    near = closest(code, list(regions), limit=2)
-    if near:
-        problem += f" (did you mean {' or '.join(near)}?)"
-    return code, problem
-
-
-def _check_account(value: str) -> tuple[str, str | None]:
-    digits = re.sub(r"[\s\-]", "", value)  # the console shows IDs as 1234-5678-9012
-    if _ACCOUNT.fullmatch(digits):
-        return digits, None
-    return digits, f"{value.strip()!r} is not 12 digits"
-
-
-def _name_check(chars: str, shortest: int, longest: int, *, prefix: bool) -> Check:
-    """A name (or, with `prefix`, the start of one: a final * is dropped, as the template
-    adds it) made of `chars`, `shortest` to `longest` long."""
-    allowed = re.compile(f"[{chars}]")
-
-    def check(value: str) -> tuple[str, str | None]:
-        text = value.strip()
-        if prefix and text.endswith("*"):
-            text = text[:-1]
-        bad = sorted({c for c in text if not allowed.fullmatch(c)})
-        if bad:
-            shown = " ".join(repr(c) for c in bad[:5])
-            return text, f"{text!r} has characters not allowed ({shown})"
-        if not shortest <= len(text) <= longest:
-            return text, f"{text!r} has {len(text)} characters"
-        return text, None
-
-    return check
-
-
-def _check_instance_ids(value: str) -> tuple[str, str | None]:
-    ids: list[str] = []
-    bad: list[str] = []
-    for item in _LIST_SEPARATORS.split(value.strip()):
-        if not item:
-            continue
-        normal = item.lower()  # IDs are lower case; ARNs are matched case-sensitively
-        if not _INSTANCE_ID.fullmatch(normal):
-            bad.append(repr(item))
-        elif normal not in ids:
-            ids.append(normal)
-    if bad:
-        shown = _join(bad[:3] + ([f"{len(bad) - 3} more"] if len(bad) > 3 else []))
-        return "", f"{shown} {'is not an instance ID' if len(bad) == 1 else 'are not instance IDs'}"
-    if not ids:
-        return "", "no instance ID is given"
-    if len(ids) > MAX_INSTANCE_IDS:
-        return "", f"{len(ids)} instance IDs are given"
-    return ", ".join(ids), None
-
-
-_CHECKS: dict[str, Check] = {
-    "region": _check_region,
-    "account": _check_account,
-    "document_name": _name_check(_DOCUMENT_CHARS, 3, 128, prefix=False),
-    "document_prefix": _name_check(_DOCUMENT_CHARS, 1, 127, prefix=True),
-    "instance_ids": _check_instance_ids,
-    "role_prefix": _name_check(_ROLE_CHARS, 1, 63, prefix=True),
-}
-
-
-class TemplateParameter(BaseModel):
-    """One value a template asks for, with the form it must take."""
-
-    model_config = ConfigDict(frozen=True)
-
-    name: str
-    label: str
-    description: str
-    kind: ParameterKind
-    default: str
-    required: bool = True
-
-    @property
-    def expected(self) -> str:
-        """The form a value must take, as a phrase ("exactly 12 digits, ...")."""
-        return _EXPECTED[self.kind]
-
-    def validate_value(self, value: str) -> str:
-        """The value normalised (trimmed; Region and instance IDs in lower case; account
-        IDs without hyphens; instance IDs joined by ", "), or TemplateParameterError."""
-        if not isinstance(value, str):
-            raise TemplateParameterError(
-                self.name, self.expected, f"{type(value).__name__} given, not text"
-            )
-        if not value.strip():
-            if not self.required:
-                return ""
-            raise TemplateParameterError(self.name, self.expected, "the value is empty")
-        normal, problem = _CHECKS[self.kind](value)
-        if problem is not None:
-            raise TemplateParameterError(self.name, self.expected, problem)
-        return normal
-
 
 # --- templates ----------------------------------------------------------------------------
 Builder = Callable[[dict[str, str]], dict[str, Any]]
@@ -269,39 +119,12 @@ def _ssm_arn(v: dict[str, str], resource: str) -> str:
     return f"arn:{_partition(v['region'])}:ssm:{v['region']}:{v['account']}:{resource}"
 
 
-def _instance_ids(value: str) -> list[str]:
-    return [i for i in _LIST_SEPARATORS.split(value) if i]
-
-
 def _policy(*statements: dict[str, Any]) -> dict[str, Any]:
     return {"Version": VERSION, "Statement": list(statements)}
 
 
 def _in_region(region: str) -> dict[str, Any]:
     return {"StringEquals": {"aws:RequestedRegion": region}}
-
-
-# --- parameters ---------------------------------------------------------------------------
-def _region(default: str = "us-west-2", what: str = "the resources") -> TemplateParameter:
-    return TemplateParameter(
-        name="region",
-        label="Region",
-        description=(
-            f"The AWS Region of {what} (the guide's examples use US West (Oregon), us-west-2)."
-        ),
-        kind="region",
-        default=default,
-    )
-
-
-def _account(default: str, what: str = "the resources") -> TemplateParameter:
-    return TemplateParameter(
-        name="account",
-        label="Account ID",
-        description=f"The 12-digit ID of the AWS account that owns {what}.",
-        kind="account",
-        default=default,
-    )
 
 
 # --- the templates ------------------------------------------------------------------------
@@ -371,7 +194,7 @@ def _run_document(v: dict[str, str]) -> dict[str, Any]:
     partition = _partition(v["region"])
     instances = [
         f"arn:{partition}:ec2:{v['region']}:{v['account']}:instance/{instance}"
-        for instance in _instance_ids(v["instance_ids"])
+        for instance in split_list(v["instance_ids"])
     ]
     executions = _ssm_arn(v, "automation-execution/*")
     return _policy(
@@ -451,8 +274,8 @@ _TEMPLATES: tuple[Template, ...] = (
         ),
         printed_example="delete-documents-by-prefix",
         parameters=[
-            _region(what="the documents"),
-            _account("123456789012", "the documents (the guide's is fictitious)"),
+            region_parameter(what="the documents"),
+            account_parameter("123456789012", "the documents (the guide's is fictitious)"),
             TemplateParameter(
                 name="prefix",
                 label="Document name prefix",
@@ -503,7 +326,7 @@ _TEMPLATES: tuple[Template, ...] = (
         ),
         printed_example="console-minimum",
         parameters=[
-            _account("123456789012", "the roles passed to Systems Manager"),
+            account_parameter("123456789012", "the roles passed to Systems Manager"),
             TemplateParameter(
                 name="role_prefix",
                 label="Role name prefix",
@@ -548,7 +371,7 @@ _TEMPLATES: tuple[Template, ...] = (
             "too)."
         ),
         printed_example="ssm-one-region",
-        parameters=[_region(what="the requests the user may make")],
+        parameters=[region_parameter(what="the requests the user may make")],
     ),
     _template(
         _list_documents,
@@ -573,7 +396,7 @@ _TEMPLATES: tuple[Template, ...] = (
             "do take document ARNs, on arn:aws:ssm:<region>:<account>:document/Update*."
         ),
         printed_example="list-documents",
-        parameters=[_region(what="the documents listed")],
+        parameters=[region_parameter(what="the documents listed")],
     ),
     _template(
         _run_document,
@@ -610,8 +433,8 @@ _TEMPLATES: tuple[Template, ...] = (
         ),
         printed_example="run-document-on-instances",
         parameters=[
-            _region(what="the instances, the document and the runbook"),
-            _account(
+            region_parameter(what="the instances, the document and the runbook"),
+            account_parameter(
                 "111222333444",
                 "the instances, the document and the runbook (the guide's is fictitious)",
             ),
