@@ -1,10 +1,10 @@
 """Can a policy and its statements be evaluated (ssm_tui.policy.evaluable)?  The one answer
 the simulator and the permissions engine share.
 
-The property tests compare it with the simulator's own copy (`simulate._usable` and
-`simulate._parse`), so that switching the simulator over changes only what was settled: a
-statement with a type error cannot be evaluated, and a `Statement` that is neither an
-object nor an array makes the policy unevaluable.
+The property tests compare it with the copy the simulator had before it asked this module
+(`_old_usable` and `_old_parse` below, kept as the reference), so that the switch changed
+only what was settled: a statement with a type error cannot be evaluated, and a `Statement`
+that is neither an object nor an array makes the policy unevaluable.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import allow, policy
-from ssm_tui.access import simulate as simulator
 from ssm_tui.access.permissions import effective_permissions
 from ssm_tui.access.simulate import PolicyError, Request, simulate
 from ssm_tui.policy.evaluable import (
@@ -28,7 +27,7 @@ from ssm_tui.policy.evaluable import (
     statement_fault,
     statement_faults,
 )
-from ssm_tui.policy.model import ParsedPolicy, parse_policy
+from ssm_tui.policy.model import ParsedPolicy, Statement, parse_policy
 from test_properties import JSON_VALUES, POLICIES, POLICY_WORDS, STATEMENTS
 
 # --- an independent reading of the JSON types the grammar wants ------------------------------
@@ -175,9 +174,37 @@ _INPUTS = st.one_of(
 _SLOW = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+def _old_parse(policy: Any) -> ParsedPolicy:
+    """The simulator's reading of a policy before it asked evaluable (the reference)."""
+    if isinstance(policy, str):
+        text = policy
+    else:
+        try:
+            text = json.dumps(policy, allow_nan=False)
+        except (TypeError, ValueError) as error:
+            raise PolicyError(0, f"not a JSON value: {error}") from None
+    parsed = parse_policy(text)
+    if parsed.json.syntax_error is not None:
+        raise PolicyError(0, f"not valid JSON: {parsed.json.syntax_error.message}")
+    if parsed.document is None:
+        raise PolicyError(0, "not a JSON object")
+    if "Statement" not in parsed.document.elements:
+        raise PolicyError(0, "the policy has no Statement")
+    return parsed
+
+
+def _old_usable(statement: Statement) -> bool:
+    """The simulator's test of a statement before it asked evaluable (the reference)."""
+    if statement.effect is None or statement.effect.value not in ("Allow", "Deny"):
+        return False
+    return (statement.action is None) != (statement.not_action is None) and (
+        statement.resource is None
+    ) != (statement.not_resource is None)
+
+
 def _simulator_reads(value: Any) -> ParsedPolicy | PolicyError:
     try:
-        return simulator._parse(0, value)
+        return _old_parse(value)
     except PolicyError as error:
         return error
 
@@ -221,7 +248,7 @@ def test_statement_faults_agree_with_the_simulator(value: Any) -> None:
             assert index not in statements and faults[index].kind == "not_an_object"
             continue
         statement = statements[index]
-        usable = simulator._usable(statement)
+        usable = _old_usable(statement)
         # the drop-in for `_usable`: the same answer from the statement alone
         assert (statement_fault(statement) is None) == usable
         if _well_typed(item):
@@ -368,16 +395,9 @@ def test_faults_of_a_single_statement_object_and_their_order() -> None:
     assert [f.kind for f in faults.values()] == ["not_an_object", "type", "not_an_object"]
 
 
-# --- what the settlement changes in the simulator, once it asks evaluable ----------------------
-
-_SWITCH = pytest.mark.xfail(
-    strict=True,
-    reason="simulate.py keeps its own _usable/_parse until the lead switches it to "
-    "ssm_tui.policy.evaluable; then remove this mark",
-)
+# --- what the settlement changed in the simulator, which asks evaluable -------------------------
 
 
-@_SWITCH
 def test_the_simulator_skips_a_statement_with_a_type_error() -> None:
     conditioned = allow("ssm:GetParameter", Condition=5)
     assert _fault(conditioned) is not None
@@ -385,7 +405,6 @@ def test_the_simulator_skips_a_statement_with_a_type_error() -> None:
     assert decision.decision == "implicit_deny"
 
 
-@_SWITCH
 def test_the_simulator_rejects_a_statement_that_is_not_an_array_or_object() -> None:
     with pytest.raises(PolicyError, match="Statement must be an object or an array"):
         simulate(['{"Statement": 3}'], Request(action="ssm:GetParameter"))

@@ -8,7 +8,6 @@ Core module: no screen code.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -19,15 +18,16 @@ from ssm_tui.iam.arn import split_arn
 from ssm_tui.iam.glob import glob_regex
 from ssm_tui.iam.operators import arn_match, condition_true, parse_operator
 from ssm_tui.iam.variables import Resolve, resolver, version_allows_variables
+from ssm_tui.policy.evaluable import PolicyFault, read_policy, statement_faults
 from ssm_tui.policy.model import ConditionEntry, ParsedPolicy, Statement
-from ssm_tui.policy.model import parse_policy as _parse_policy
 
 DecisionKind = Literal["allowed", "explicit_deny", "implicit_deny"]
 PolicyInput = str | Mapping[str, Any]
 
 
 class PolicyError(ValueError):
-    """A policy that cannot be evaluated (not JSON, not an object, no Statement)."""
+    """A policy that cannot be evaluated (not JSON, not an object, no Statement, a Statement
+    that is neither an object nor an array)."""
 
     def __init__(self, index: int, message: str) -> None:
         super().__init__(f"policy {index + 1}: {message}")
@@ -190,14 +190,6 @@ class _Outcome:
         return {0: "action", 1: "resource"}.get(self.stage, self.failed or "condition")
 
 
-def _usable(statement: Statement) -> bool:
-    if statement.effect is None or statement.effect.value not in ("Allow", "Deny"):
-        return False
-    return (statement.action is None) != (statement.not_action is None) and (
-        statement.resource is None
-    ) != (statement.not_resource is None)
-
-
 def _evaluate(statement: Statement, request: Request, resolve: Resolve | None) -> _Outcome:
     if statement.action is not None:
         action_ok = any(_action_matches(a.value, request.action) for a in statement.action)
@@ -228,21 +220,10 @@ def _evaluate(statement: Statement, request: Request, resolve: Resolve | None) -
 
 
 def _parse(index: int, policy: PolicyInput) -> ParsedPolicy:
-    if isinstance(policy, str):
-        text = policy
-    else:
-        try:
-            text = json.dumps(policy, allow_nan=False)
-        except (TypeError, ValueError) as error:
-            raise PolicyError(index, f"not a JSON value: {error}") from None
-    parsed = _parse_policy(text)
-    if parsed.json.syntax_error is not None:
-        raise PolicyError(index, f"not valid JSON: {parsed.json.syntax_error.message}")
-    if parsed.document is None:
-        raise PolicyError(index, "not a JSON object")
-    if "Statement" not in parsed.document.elements:
-        raise PolicyError(index, "the policy has no Statement")
-    return parsed
+    read = read_policy(policy)
+    if isinstance(read, PolicyFault):
+        raise PolicyError(index, read.reason)
+    return read
 
 
 def _ref(index: int, parsed: ParsedPolicy, statement: Statement) -> StatementRef:
@@ -274,8 +255,10 @@ def condition_keys_used(policies: Iterable[ParsedPolicy]) -> tuple[str, ...]:
 def simulate(policies: Sequence[PolicyInput], request: Request) -> Decision:
     """Evaluate `request` against identity policies (text or JSON values).
 
-    Raises PolicyError for a policy that cannot be read as a policy at all; statements
-    that are malformed (no Effect, both Action and NotAction...) never match."""
+    Raises PolicyError for a policy that cannot be read as a policy at all (not JSON, not an
+    object, no Statement, a Statement that is neither an object nor an array); statements
+    that cannot be evaluated (no Effect, both Action and NotAction, an element of the wrong
+    type...: `ssm_tui.policy.evaluable`, the answer permissions use too) never match."""
     parsed = [_parse(index, policy) for index, policy in enumerate(policies)]
     allows: list[StatementRef] = []
     denies: list[StatementRef] = []
@@ -283,9 +266,10 @@ def simulate(policies: Sequence[PolicyInput], request: Request) -> Decision:
     for index, policy in enumerate(parsed):
         assert policy.document is not None
         resolve = _resolve(policy, request)
+        faults = statement_faults(policy)
         for statement in policy.document.statements:
-            if not _usable(statement):
-                continue
+            if statement.index in faults:
+                continue  # cannot be evaluated (policy/evaluable.py): never matches
             outcome = _evaluate(statement, request, resolve)
             if outcome.matched:
                 (allows if statement.is_allow else denies).append(_ref(index, policy, statement))
