@@ -3,6 +3,7 @@ circle anywhere, and the core never loads Textual (or Rich) when it runs."""
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import subprocess
 import sys
@@ -120,3 +121,40 @@ def test_no_import_circle_between_any_modules() -> None:
     graph = grimp.build_graph("ssm_tui", exclude_type_checking_imports=True)
     edges = {m: set(graph.find_modules_directly_imported_by(m)) for m in graph.modules}
     assert _cycles(edges) == []
+
+
+# The size bars of ARCHITECTURE.md for the core (the TUI's app and panes are larger, see there).
+MAX_MODULE_LINES = 600
+MAX_FUNCTION_LINES = 80
+
+
+def _core_sources() -> list[Path]:
+    package = Path(ssm_tui.__file__).parent
+    return [p for p in sorted(package.rglob("*.py")) if "tui" not in p.relative_to(package).parts]
+
+
+def _oversized(paths: list[Path]) -> list[str]:
+    found = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > MAX_MODULE_LINES:
+            found.append(f"{path.name}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    found.append(f"{path.name}:{node.name}: {length} lines")
+    return found
+
+
+def test_core_modules_and_functions_stay_small() -> None:
+    sources = _core_sources()
+    assert len(sources) > 50 and not any("tui" in p.parts[-2:] for p in sources)
+    assert _oversized(sources) == []
+
+
+def test_the_size_check_sees_a_long_function(tmp_path: Path) -> None:
+    body = "\n".join(f"    x{i} = {i}" for i in range(MAX_FUNCTION_LINES))
+    source = tmp_path / "long.py"
+    source.write_text(f"def long() -> None:\n{body}\n", encoding="utf-8")
+    assert _oversized([source]) == [f"long.py:long: {MAX_FUNCTION_LINES + 1} lines"]

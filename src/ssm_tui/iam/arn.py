@@ -11,13 +11,10 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
-# VARIABLE, PLACEHOLDER and variables_as_wildcards are imported from here by older callers.
 from ssm_tui.iam.glob import glob_regex, pattern_covers, variables_as_wildcards
-from ssm_tui.iam.variables import PLACEHOLDER, VARIABLE
+from ssm_tui.iam.variables import PLACEHOLDER
 
 __all__ = [
-    "PLACEHOLDER",
-    "VARIABLE",
     "Arn",
     "arn_covers",
     "arn_like",
@@ -25,7 +22,6 @@ __all__ = [
     "parse_arn",
     "patterns_overlap",
     "split_arn",
-    "variables_as_wildcards",
 ]
 
 

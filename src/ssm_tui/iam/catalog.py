@@ -22,8 +22,6 @@ from rapidfuzz import fuzz, process
 from ssm_tui._data import load_data
 from ssm_tui.iam.glob import glob_regex, has_wildcard, template_regex
 
-# glob_regex and has_wildcard are imported from here by older callers; they live in glob.
-
 __all__ = [
     "ACCESS_LEVELS",
     "CERTAIN_SCORE",
@@ -38,8 +36,6 @@ __all__ = [
     "closest",
     "closest_scored",
     "get_catalog",
-    "glob_regex",
-    "has_wildcard",
     "split_templates",
 ]
 

@@ -33,6 +33,7 @@ from ssm_tui.library.template_parameters import (
     region_parameter,
     split_list,
 )
+from ssm_tui.policy.edit import NEW_POLICY_VERSION
 from ssm_tui.policy.format import minify as _minify
 from ssm_tui.policy.format import pretty
 
@@ -49,7 +50,7 @@ __all__ = [
     "templates",
 ]
 
-VERSION = "2012-10-17"
+VERSION = NEW_POLICY_VERSION  # the current policy language version
 
 # --- templates ----------------------------------------------------------------------------
 Builder = Callable[[dict[str, str]], dict[str, Any]]

@@ -42,6 +42,7 @@ from ssm_tui.iam.keys import condition_keys_for
 from ssm_tui.iam.operators import Operator, operators_for, parse_operator
 from ssm_tui.iam.values import IpRange, is_account_id, is_partition, is_region
 from ssm_tui.iam.variables import PLACEHOLDER, VARIABLE
+from ssm_tui.policy.edit import NEW_POLICY_VERSION
 from ssm_tui.policy.format import pretty
 from ssm_tui.policy.model import ConditionScalar
 
@@ -528,7 +529,7 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
 
     def refresh_preview(self) -> None:
         self._statement = self.statement()
-        text = pretty({"Version": "2012-10-17", "Statement": [self._statement]})
+        text = pretty({"Version": NEW_POLICY_VERSION, "Statement": [self._statement]})
         self.query_one("#builder-preview", TextArea).load_text(text)
         result = validate(text)
         counts = result.summary()
