@@ -460,12 +460,27 @@ async def test_a_tag_key_template_takes_the_tag_and_inserts() -> None:
         builder.query_one("#builder-cond-key", Select).value = "ssm:resourceTag/${TagKey}"
         await pilot.pause()
         tag = builder.query_one("#builder-cond-tag", Input)
-        assert tag.placeholder == "TagKey"
+        assert tag.placeholder == "TagKey" and not tag.disabled
         builder.query_one("#builder-cond-op", Select).value = "StringLike"
         tag.value = "team"
         builder.query_one("#builder-cond-values", Input).value = "blue*, red"
         await pilot.pause()
         assert builder.condition() == {"StringLike": {"ssm:resourceTag/team": ["blue*", "red"]}}
+
+
+async def test_the_tag_field_is_out_of_the_way_for_a_key_without_a_tag() -> None:
+    app = Harness()
+    async with app.run_test(size=SIZE) as pilot:
+        builder = await choose(pilot, ["ssm:SendCommand"])
+        tag = builder.query_one("#builder-cond-tag", Input)
+        assert tag.disabled  # no key chosen yet
+        builder.query_one("#builder-cond-key", Select).value = "aws:SourceArn"
+        await pilot.pause()
+        assert tag.disabled and tag not in builder.focus_chain
+        # Tab from the operator goes straight to the values
+        builder.query_one("#builder-cond-op", Select).focus()
+        await pilot.press("tab")
+        assert builder.focused is builder.query_one("#builder-cond-values", Input)
 
 
 async def values_verdict(pilot: Pilot[None], key: str, operator: str, value: str) -> str:

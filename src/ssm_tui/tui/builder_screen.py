@@ -285,7 +285,9 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
                 yield Select[str]([], prompt="key", compact=True, id="builder-cond-key")
                 yield Select[str]([], prompt="operator", compact=True, id="builder-cond-op")
             with Horizontal():
-                yield Input(placeholder="TagKey", compact=True, id="builder-cond-tag")
+                yield Input(
+                    placeholder="TagKey", compact=True, disabled=True, id="builder-cond-tag"
+                )
                 yield Input(
                     placeholder="values, comma-separated", compact=True, id="builder-cond-values"
                 )
@@ -478,7 +480,11 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
                 select.value = operators[0]
         key = self.query_one("#builder-cond-key", Select).value
         names = VARIABLE.findall(key) if isinstance(key, str) else []
-        self.query_one("#builder-cond-tag", Input).placeholder = ", ".join(names) or "TagKey"
+        tag = self.query_one("#builder-cond-tag", Input)
+        tag.placeholder = ", ".join(names) or "TagKey"
+        # only a key template (aws:ResourceTag/${TagKey}) takes a name here; otherwise the
+        # field is out of the Tab order, so typed values cannot land in it
+        tag.disabled = not names
 
     @on(Select.Changed, "#builder-cond-key")
     def key_changed(self) -> None:
