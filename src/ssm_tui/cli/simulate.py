@@ -70,8 +70,12 @@ def add_simulate_command(commands: Any) -> None:
         "simulate",
         help="would these identity policies allow a request? (offline)",
         description="Evaluate one request against identity policies with IAM's logic: an "
-        "explicit Deny wins, then an Allow, else implicit deny.  Exit 0 allowed, 1 denied, "
-        "2 bad input.",
+        "explicit Deny wins, then an Allow, else implicit deny.  Condition values are read "
+        "as `ssm-tui check` reads them (one table of operators and formats): W3C ISO 8601 "
+        "dates such as 2030-06 before epoch seconds, integer or decimal numbers, Bool and "
+        "Null in any case; a value check reports as unreadable matches nothing.  A statement "
+        "check reports as malformed (no Effect, an element of the wrong type...) never "
+        "matches.  Exit 0 allowed, 1 denied, 2 bad input.",
     )
     parser.add_argument("paths", metavar="PATH", nargs="+", help="policy file, or - for stdin")
     parser.add_argument("--action", required=True, help="the action, e.g. ssm:SendCommand")
