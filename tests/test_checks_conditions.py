@@ -217,6 +217,25 @@ def test_tag_keys_resolve_with_any_tag_name_and_case() -> None:
         assert cond_codes(cond({"StringEquals": {key: "ops"}}, "ssm:SendCommand")) == [], key
 
 
+def test_key_templates_match_whatever_the_placeholder_is_called() -> None:
+    # The catalogue writes templates as ${TagKey}, <key>, tag-key or a bare trailing slash:
+    # s3:ExistingObjectTag/<key>, ssm:resourceTag/tag-key (the key ssm:GetParameter lists).
+    resource = "arn:aws:ssm:us-west-2:123456789012:parameter/app/*"
+    text = cond({"StringEquals": {"ssm:resourceTag/Team": "ops"}}, "ssm:GetParameter")
+    assert cond_codes(text.replace('"*"', f'"{resource}"')) == []
+    for key, action in (
+        ("s3:ExistingObjectTag/UseWithCodeDeploy", "s3:GetObject"),
+        ("s3:ExistingObjectTag/servicecatalog:provisioning", "s3:GetObject"),
+        ("s3:RequestObjectTag/CreatedBy", "s3:PutObject"),
+        ("secretsmanager:ResourceTag/Team", "secretsmanager:GetSecretValue"),
+        ("elasticloadbalancing:ResourceTag/Team", "elasticloadbalancing:AddTags"),
+    ):
+        assert cond_codes(cond({"StringEquals": {key: "x"}}, action)) == [], key
+    assert "MISSING_TAG_KEY_IN_CONDITION" in cond_codes(
+        cond({"StringEquals": {"s3:ExistingObjectTag/": "x"}}, "s3:GetObject")
+    )
+
+
 def test_tag_key_without_tag_name() -> None:
     for key in ("aws:ResourceTag/", "aws:ResourceTag", "ssm:resourceTag/"):
         finding = only(

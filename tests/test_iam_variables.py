@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ssm_tui.iam.glob import glob_regex, pattern_regex, template_regex, variables_as_wildcards
+from ssm_tui.iam.glob import (
+    glob_regex,
+    is_key_template,
+    pattern_regex,
+    template_regex,
+    variables_as_wildcards,
+)
 from ssm_tui.iam.variables import (
     Problem,
     Unresolved,
@@ -110,6 +116,13 @@ def test_template_regex() -> None:
     assert regex.match("SSM:ResourceTag/team") and regex.match("ssm:resourceTag/a/b")
     assert not regex.match("ssm:resourceTag/")
     assert not template_regex("a*b").match("axb")  # * is literal in a key template
+    # every placeholder spelling the catalogue uses
+    assert template_regex("s3:ExistingObjectTag/<key>").match("s3:ExistingObjectTag/a:b")
+    assert template_regex("ssm:resourceTag/tag-key").match("ssm:resourceTag/Team")
+    assert template_regex("glacier:ResourceTag/").match("glacier:ResourceTag/Team")
+    assert not template_regex("glacier:ResourceTag/").match("glacier:ResourceTag/")
+    assert not is_key_template("ec2:Add/group") and not is_key_template("ssm:Overwrite")
+    assert is_key_template("sagemaker:ResourceTag/") and is_key_template("x:${Domain}/y")
 
 
 def test_variables_as_wildcards() -> None:

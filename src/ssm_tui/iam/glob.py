@@ -26,9 +26,13 @@ from ssm_tui.iam.variables import (
 )
 
 __all__ = [
+    "KEY_PLACEHOLDER",
+    "fill_key_template",
     "glob_fragment",
     "glob_regex",
     "has_wildcard",
+    "is_key_template",
+    "key_template_head",
     "pattern_regex",
     "template_regex",
     "variables_as_wildcards",
@@ -93,12 +97,37 @@ def variables_as_wildcards(text: str) -> str:
     return PLACEHOLDER.sub("*", text) if "${" in text else text
 
 
+# The placeholders of the catalogue's condition-key templates, whatever their spelling:
+# `${TagKey}` (and `${Domain}`, `${EnterpriseName}`, ... any name), `<key>`
+# (s3:ExistingObjectTag/<key>), the literal `tag-key` after a Tag/ head
+# (ssm:resourceTag/tag-key, secretsmanager:ResourceTag/tag-key) and nothing at all after one
+# (glacier:ResourceTag/, sagemaker:ResourceTag/): each stands for the name written there.
+KEY_PLACEHOLDER = re.compile(r"\$\{[^}]*\}|<[^<>]*>|(?i:(?<=tag/)(?:tag-key)?\Z)")
+
+
+def is_key_template(key: str) -> bool:
+    """Whether a catalogue condition key is a template (see KEY_PLACEHOLDER)."""
+    return KEY_PLACEHOLDER.search(key) is not None
+
+
+def key_template_head(key: str) -> str | None:
+    """The text before a template's first placeholder (`s3:ExistingObjectTag/`), or None."""
+    found = KEY_PLACEHOLDER.search(key)
+    return None if found is None else key[: found.start()]
+
+
+def fill_key_template(key: str, value: str) -> str:
+    """A template with each placeholder replaced by `value` (a key as a policy writes it)."""
+    return KEY_PLACEHOLDER.sub(value, key)
+
+
 @lru_cache(maxsize=4096)
 def template_regex(template: str) -> re.Pattern[str]:
-    """A catalogue key template such as `ssm:resourceTag/${TagKey}` as a case-insensitive
-    anchored regex: each placeholder stands for one or more characters, everything else
-    (`*` and `?` too) is literal."""
-    parts = PLACEHOLDER.split(template)
+    """A catalogue key template such as `ssm:resourceTag/${TagKey}` or
+    `s3:ExistingObjectTag/<key>` as a case-insensitive anchored regex: each placeholder
+    (KEY_PLACEHOLDER) stands for one or more characters, everything else (`*` and `?` too)
+    is literal."""
+    parts = KEY_PLACEHOLDER.split(template)
     return re.compile(".+".join(re.escape(part) for part in parts) + r"\Z", re.IGNORECASE)
 
 

@@ -17,8 +17,12 @@ import weakref
 from collections.abc import Iterable, Sequence
 
 from ssm_tui.iam.catalog import Action, Catalog, ConditionKey, closest
-from ssm_tui.iam.glob import template_regex
-from ssm_tui.iam.variables import PLACEHOLDER
+from ssm_tui.iam.glob import (
+    fill_key_template,
+    is_key_template,
+    key_template_head,
+    template_regex,
+)
 
 __all__ = [
     "DEPRECATED_GLOBAL",
@@ -43,7 +47,7 @@ def _key_set(keys: Iterable[str]) -> _KeySet:
     literal: set[str] = set()
     templates: list[re.Pattern[str]] = []
     for key in keys:
-        if "${" in key:
+        if is_key_template(key):
             templates.append(template_regex(key))
         else:
             literal.add(key.lower())
@@ -93,7 +97,7 @@ class KeyIndex:
             templates: dict[str, ConditionKey] = {}
             for service in self.catalog.services:
                 for lower, record in self.catalog.condition_keys(service).items():
-                    if "${" in record.key:
+                    if is_key_template(record.key):
                         templates.setdefault(lower, record)
                     else:
                         literal.setdefault(lower, record)
@@ -129,11 +133,16 @@ class KeyIndex:
                 found = _GLOBAL_TAG_PREFIXES
             else:
                 heads = (
-                    record.key.lower().split("${", 1)[0]
+                    key_template_head(record.key)
                     for record in self.catalog.condition_keys(prefix).values()
-                    if record.key.endswith("}") and "/${" in record.key
                 )
-                found = tuple(dict.fromkeys(h for h in heads if h.startswith(prefix + ":")))
+                found = tuple(
+                    dict.fromkeys(
+                        h.lower()
+                        for h in heads
+                        if h and h.endswith("/") and h.lower().startswith(prefix + ":")
+                    )
+                )
             self._tag_prefixes[prefix] = found
         return found
 
@@ -151,14 +160,14 @@ class KeyIndex:
         if "/" in name:
             head, tail = name.split("/", 1)
             heads = {
-                r.key.split(":", 1)[1].split("/", 1)[0]
+                start.split(":", 1)[1].rstrip("/")
                 for r in records
-                if "/${" in r.key and r.key.endswith("}")
+                if (start := key_template_head(r.key)) and start.endswith("/")
             }
             if lower_prefix == "aws":
                 heads.update(("RequestTag", "ResourceTag", "PrincipalTag"))
             return [f"{prefix}:{h}/{tail}" for h in closest(head, sorted(heads), 3)]
-        names = sorted({r.key.split(":", 1)[1] for r in records if "${" not in r.key})
+        names = sorted({r.key.split(":", 1)[1] for r in records if not is_key_template(r.key)})
         return [f"{prefix}:{n}" for n in closest(name, names, 3)]
 
     # which actions support a key ---------------------------------------------------------
@@ -294,4 +303,4 @@ def condition_keys_for(catalog: Catalog, entries: Sequence[str | Action]) -> lis
 
 def _probe(key: str) -> str:
     """A key as a policy would write it: a template's placeholders filled in."""
-    return PLACEHOLDER.sub("Example", key) if "${" in key else key
+    return fill_key_template(key, "Example")
