@@ -156,3 +156,31 @@ def test_variables_need_version_2012() -> None:
         )
     text = policy(allow("ssm:GetParameter", [resource, resource + "2"]), version=None)
     assert codes(text).count("VARIABLE_UNSUPPORTED_IN_VERSION") == 1
+
+
+# --- ARN formats defined by another service, or with a placeholder service field ----------
+
+
+def test_root_user_arn_is_a_format_sts_defines_in_the_iam_namespace() -> None:
+    # AWS's root-task policies (IAMAuditRootUserCredentials) deny all but the root user:
+    # the sts root-user resource type is arn:${Partition}:iam::${Account}:root.
+    deny = {
+        "Effect": "Deny",
+        "NotAction": ["iam:GetLoginProfile", "iam:ListAccessKeys"],
+        "NotResource": "arn:aws:iam::*:root",
+    }
+    assert "INVALID_ARN_RESOURCE" not in codes(policy(deny))
+    assert codes(arn_policy(f"arn:aws:iam::{ACCOUNT}:root", "sts:AssumeRoot")) == []
+    assert codes(arn_policy(f"arn:aws:iam::{ACCOUNT}:rooot", "sts:AssumeRoot")) == [
+        "INVALID_ARN_RESOURCE"
+    ]
+
+
+def test_backup_recovery_point_whose_template_has_a_vendor_placeholder() -> None:
+    # recoveryPoint is arn:${Partition}:${Vendor}:${Region}:*:${ResourceType}:${RecoveryPointId}
+    resource = f"arn:aws:backup:us-east-1:{ACCOUNT}:recovery-point:*"
+    assert codes(arn_policy(resource, "backup:DeleteRecoveryPoint")) == []
+    # Backup's own formats still hold elsewhere in the namespace
+    assert codes(arn_policy("arn:aws:backup:*:*:backup-plan", "backup:GetBackupPlan")) == [
+        "INVALID_ARN_RESOURCE"
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from ssm_tui.checks.actions import RULES as ACTION_RULES
@@ -14,6 +14,7 @@ from ssm_tui.checks.variables import check_variables, version_allows_variables, 
 from ssm_tui.iam.arn import patterns_overlap, split_arn
 from ssm_tui.iam.catalog import Catalog, ResourceType, closest
 from ssm_tui.iam.glob import glob_regex, has_wildcard, variables_as_wildcards
+from ssm_tui.iam.grants import arn_formats
 from ssm_tui.iam.values import is_account_id
 from ssm_tui.iam.variables import PLACEHOLDER
 from ssm_tui.policy.model import Statement
@@ -98,7 +99,15 @@ def _statement_services(ctx: CheckContext, statement: Statement) -> tuple[str, .
     return tuple(dict.fromkeys(services))
 
 
-def _resource_formats(templates: list[ResourceType], word: str) -> str:
+def _formats(templates: tuple[ResourceType, ...]) -> tuple[str, ...]:
+    """The resource part (after the fifth colon) of each ARN format."""
+    return tuple(
+        fields[5] if len(fields) == 6 else ""
+        for fields in (split_arn(t.arn_template) for t in templates)
+    )
+
+
+def _resource_formats(templates: tuple[ResourceType, ...], word: str) -> str:
     formats = [
         split_arn(t.arn_template)[5] for t in templates if len(split_arn(t.arn_template)) == 6
     ]
@@ -195,7 +204,7 @@ class _ArnChecker:
         if stop is not None:
             yield stop
             return
-        templates = self.catalog.arn_templates(service)
+        templates = arn_formats(self.catalog, service)
         if not templates:
             return  # a real service whose resource formats the catalogue does not list
         yield from self.region_verdicts(partition, region)
@@ -290,7 +299,7 @@ class _ArnChecker:
 
     def resource_verdicts(
         self,
-        templates: list[ResourceType],
+        templates: tuple[ResourceType, ...],
         service: str,
         region: str,
         account: str,
@@ -298,7 +307,7 @@ class _ArnChecker:
     ) -> Iterator[Verdict]:
         """The resource part against the service's ARN templates."""
         catalog = self.catalog
-        formats = catalog.resource_formats(service)
+        formats = _formats(templates)
         matching = [templates[i] for i in _overlapping(resource, formats)]
         candidates = matching or templates
         yield from self.region_and_account_presence(candidates, region, account, service)
@@ -312,7 +321,7 @@ class _ArnChecker:
             )
 
     def region_and_account_presence(
-        self, candidates: list[ResourceType], region: str, account: str, service: str
+        self, candidates: Sequence[ResourceType], region: str, account: str, service: str
     ) -> Iterator[Verdict]:
         template_fields = [split_arn(t.arn_template) for t in candidates]
         template_fields = [f for f in template_fields if len(f) == 6]

@@ -6,10 +6,52 @@ effective permissions and the simulator all ask the same questions many times.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
-from ssm_tui.iam.arn import arn_matches_template
-from ssm_tui.iam.catalog import Action, Catalog
+from ssm_tui.iam.arn import arn_matches_template, split_arn
+from ssm_tui.iam.catalog import Action, Catalog, ResourceType
+from ssm_tui.iam.variables import PLACEHOLDER
+
+
+@lru_cache(maxsize=4)
+def _formats_by_namespace(catalog: Catalog) -> dict[str, tuple[ResourceType, ...]]:
+    """Every service's ARN formats (one ResourceType per format), by the ARN's service field.
+
+    A format is filed under its own service field whichever service defines it: the root
+    user's `arn:${Partition}:iam::${Account}:root` is defined by sts, Amazon Q's
+    `arn:${Partition}:qdeveloper:...:plugin/${Identifier}` by q.  A format whose service
+    field is a placeholder (AWS Backup's recovery points,
+    `arn:${Partition}:${Vendor}:${Region}:*:${ResourceType}:${RecoveryPointId}`) names
+    resources of whichever service made them; there the service's own formats describe the
+    resource, except in the defining service's own namespace (`backup:...:recovery-point:ID`),
+    so it is filed under the defining service's prefix.
+    """
+    index: dict[str, dict[str, ResourceType]] = {}
+    for service in catalog.services:
+        for rt in catalog.resource_types(service).values():
+            for template in rt.arn_templates:
+                fields = split_arn(template)
+                if len(fields) < 6:
+                    continue
+                namespace = service if PLACEHOLDER.fullmatch(fields[2]) else fields[2]
+                one = rt if template == rt.arn_template else replace(rt, arn_template=template)
+                index.setdefault(namespace, {}).setdefault(template, one)
+    return {namespace: tuple(found.values()) for namespace, found in index.items()}
+
+
+@lru_cache(maxsize=4096)
+def arn_formats(catalog: Catalog, namespace: str) -> tuple[ResourceType, ...]:
+    """The ARN formats a Resource entry whose service field is `namespace` can have: the
+    namespace's own service's formats first, then those other services define in it."""
+    own = tuple(catalog.arn_templates(namespace))
+    known = {rt.arn_template for rt in own}
+    extra = tuple(
+        rt
+        for rt in _formats_by_namespace(catalog).get(namespace, ())
+        if rt.arn_template not in known
+    )
+    return own + extra
 
 
 def action_takes(action: Action, resource: str) -> bool:
