@@ -184,3 +184,12 @@ def test_backup_recovery_point_whose_template_has_a_vendor_placeholder() -> None
     assert codes(arn_policy("arn:aws:backup:*:*:backup-plan", "backup:GetBackupPlan")) == [
         "INVALID_ARN_RESOURCE"
     ]
+
+
+def test_cloudformation_transform_arn_documented_outside_the_reference() -> None:
+    # CloudFormation User Guide (using-iam-template.html): change sets of templates with the
+    # AWS::Serverless transform need arn:aws:cloudformation:<region>:aws:transform/...
+    resource = "arn:aws:cloudformation:us-east-1:aws:transform/Serverless-2016-10-31"
+    assert "INVALID_ARN_RESOURCE" not in codes(
+        arn_policy(resource, "cloudformation:CreateChangeSet")
+    )

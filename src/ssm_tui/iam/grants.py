@@ -13,6 +13,20 @@ from ssm_tui.iam.arn import arn_matches_template, split_arn
 from ssm_tui.iam.catalog import Action, Catalog, ResourceType
 from ssm_tui.iam.variables import PLACEHOLDER
 
+# ARN formats AWS documents for IAM policies that the Service Authorization Reference does
+# not list as a resource type.
+_DOCUMENTED = (
+    # "To allow AWS::Serverless transforms to create a change set, the policy should include
+    # the arn:aws:cloudformation:<region>:aws:transform/Serverless-2016-10-31 resource-level
+    # permission": https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-template.html
+    ResourceType(
+        "cloudformation",
+        "transform",
+        "arn:${Partition}:cloudformation:${Region}:aws:transform/${TransformName}",
+        (),
+    ),
+)
+
 
 @lru_cache(maxsize=4)
 def _formats_by_namespace(catalog: Catalog) -> dict[str, tuple[ResourceType, ...]]:
@@ -37,6 +51,8 @@ def _formats_by_namespace(catalog: Catalog) -> dict[str, tuple[ResourceType, ...
                 namespace = service if PLACEHOLDER.fullmatch(fields[2]) else fields[2]
                 one = rt if template == rt.arn_template else replace(rt, arn_template=template)
                 index.setdefault(namespace, {}).setdefault(template, one)
+    for rt in _DOCUMENTED:
+        index.setdefault(split_arn(rt.arn_template)[2], {}).setdefault(rt.arn_template, rt)
     return {namespace: tuple(found.values()) for namespace, found in index.items()}
 
 
