@@ -290,11 +290,23 @@ def test_resource_type_keys_count_as_supported() -> None:
     assert cond_codes(text) == []
 
 
-def test_wildcard_actions_are_reported_only_when_no_matched_action_supports_the_key() -> None:
+def test_wildcard_actions_are_skipped_like_access_analyzer_does() -> None:
     some = cond({"StringEquals": {"aws:ResourceTag/Team": "ops"}}, "ssm:Describe*")
     assert cond_codes(some) == []
     none = cond({"StringEquals": {"ssm:Overwrite": "false"}}, "ssm:Describe*")
-    assert "UNSUPPORTED_ACTION_FOR_CONDITION_KEY" in cond_codes(none)
+    assert cond_codes(none) == []
+    # as in AmazonSageMakerFullAccess: no action sagemaker:*FlowDefinitions matches lists
+    # sagemaker:WorkteamType, and Access Analyzer does not judge wildcard actions
+    flows = cond(
+        {"StringEquals": {"sagemaker:WorkteamType": "private-crowd"}},
+        ["sagemaker:*FlowDefinitions", "sagemaker:CreateLabelingJob"],
+    )
+    assert cond_codes(flows) == []
+    mixed = cond(
+        {"StringEquals": {"ssm:Overwrite": "false"}}, ["ssm:Describe*", "ssm:GetParameter"]
+    )
+    finding = only(mixed, "UNSUPPORTED_ACTION_FOR_CONDITION_KEY")
+    assert '"ssm:GetParameter"' in finding.message and "Describe" not in finding.message
 
 
 def test_global_keys_apply_to_every_action_but_tag_keys_do_not() -> None:
