@@ -193,3 +193,13 @@ def test_cloudformation_transform_arn_documented_outside_the_reference() -> None
     assert "INVALID_ARN_RESOURCE" not in codes(
         arn_policy(resource, "cloudformation:CreateChangeSet")
     )
+
+
+def test_messages_quote_the_arn_as_written_with_its_variables() -> None:
+    resource = f"arn:aws:ssm:us-east-1:{ACCOUNT}:sessions/${{aws:username}}-*"
+    finding = only(arn_policy(resource, "ssm:TerminateSession"), "INVALID_ARN_RESOURCE")
+    assert '"sessions/${aws:username}-*"' in finding.message
+    assert "*-*" not in finding.message
+    account = "arn:aws:ssm:us-east-1:${aws:PrincipalAccount}x:document/d"
+    finding = only(arn_policy(account), "INVALID_ARN_ACCOUNT")
+    assert "${aws:PrincipalAccount}x" in finding.message

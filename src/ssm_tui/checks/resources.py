@@ -134,6 +134,8 @@ class _ArnChecker:
     def __init__(self, catalog: Catalog, value: str) -> None:
         self.catalog = catalog
         self.value = value
+        # the fields as written, for messages (checks read variables as wildcards)
+        self.written: tuple[str, ...] = ()
 
     def error(
         self, code: str, message: str, suggestion: str | None = None, *, certain: bool = False
@@ -193,6 +195,7 @@ class _ArnChecker:
         yield from self.fields(fields)
 
     def fields(self, fields: tuple[str, ...]) -> Iterator[Verdict]:
+        self.written = fields
         _, partition, service, region, account, resource = (
             variables_as_wildcards(f) for f in fields
         )
@@ -223,7 +226,7 @@ class _ArnChecker:
         hint = f" Did you mean {quote(close[0])}?" if close else ""
         return self.error(
             "INVALID_PARTITION",
-            f"{quote(partition)} is not an AWS partition ({', '.join(partitions)}).{hint}",
+            f"{quote(self.written[1])} is not an AWS partition ({', '.join(partitions)}).{hint}",
         )
 
     def service_verdict(self, fields: tuple[str, ...], service: str) -> Verdict | None:
@@ -289,12 +292,12 @@ class _ArnChecker:
         ):
             yield self.error(
                 "INVALID_ARN_ACCOUNT",
-                f"{quote(account)} is not an AWS account ID: use the 12-digit ID (or *).",
+                f"{quote(self.written[4])} is not an AWS account ID: use the 12-digit ID (or *).",
             )
         elif account and has_wildcard(account) and not _ACCOUNT_PATTERN.match(account):
             yield self.error(
                 "INVALID_ARN_ACCOUNT",
-                f"{quote(account)} cannot match a 12-digit AWS account ID.",
+                f"{quote(self.written[4])} cannot match a 12-digit AWS account ID.",
             )
 
     def resource_verdicts(
@@ -316,7 +319,7 @@ class _ArnChecker:
             name = catalog.service_name(service) or service
             yield self.error(
                 "INVALID_ARN_RESOURCE",
-                f"The resource part {quote(resource)} matches no {name} resource format; "
+                f"The resource part {quote(self.written[5])} matches no {name} resource format; "
                 f"expected one of: {_resource_formats(templates, word)}.",
             )
 
