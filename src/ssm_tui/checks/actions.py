@@ -1,4 +1,4 @@
-"""Actions: form, whitespace, service, existence with did-you-mean, wildcards, case.
+"""Actions: form, whitespace, service, existence with did-you-mean, retired, wildcards, case.
 
 What is wrong with an action string depends only on the string and the catalogue, so the
 verdicts are computed once per distinct string (cached) and placed at each occurrence.
@@ -13,6 +13,13 @@ from functools import lru_cache
 from ssm_tui.checks.base import CheckContext, Finding, Severity, Verdict, quote, register, rules
 from ssm_tui.iam.catalog import CERTAIN_SCORE, Catalog
 from ssm_tui.iam.glob import has_wildcard
+from ssm_tui.iam.retired import (
+    RetiredService,
+    Retirement,
+    retired_action,
+    retired_actions_matching,
+    retired_service,
+)
 from ssm_tui.policy.model import Located
 
 RULES = rules(
@@ -26,6 +33,27 @@ RULES = rules(
         "INVALID_SERVICE_IN_ACTION",
         "Unknown service prefix",
         "The service prefix of the action is not an AWS service.",
+    ),
+    # Ours, not Access Analyzer's. A warning, not an error: Access Analyzer keeps `error` for
+    # "a part of the policy is not functional" and `warning` for a policy that "does not
+    # conform to policy writing best practices" (https://docs.aws.amazon.com/access-analyzer/
+    # latest/APIReference/API_ValidatePolicyFinding.html). The name was right when written
+    # and AWS still ships it in its own managed policies; keeping an entry for an API that no
+    # longer exists is stale text to clean up, not a mistake to stop a deployment for. Not a
+    # suggestion either: suggestions are stylistic, and the entry no longer grants anything.
+    (
+        "RETIRED_SERVICE_IN_ACTION",
+        "Service that AWS has retired",
+        "The service prefix was in the AWS catalogue and is no longer: the service was "
+        "retired, so the action grants nothing today. The message says when the catalogue "
+        "last listed it. Remove the entry once nothing relies on it.",
+    ),
+    (
+        "RETIRED_ACTION",
+        "Action that AWS has retired",
+        "The action was in the AWS catalogue and is no longer, so it grants nothing today. The "
+        "message says when the catalogue last listed it. Remove the entry once nothing relies "
+        "on it.",
     ),
     (
         "WILDCARD_IN_SERVICE_NAME",
@@ -112,10 +140,16 @@ def action_verdicts(catalog: Catalog, value: str) -> tuple[Verdict, ...]:
     if has_wildcard(prefix):
         return _wildcard_service_verdicts(catalog, value, prefix)
     if not catalog.has_service(prefix):
+        service = retired_service(prefix)
+        if service is not None:
+            return (_retired_service_verdict(value, service, name),)
         return (_unknown_service_verdict(catalog, value, prefix, name),)
     service_label = catalog.service_name(prefix) or prefix
     if has_wildcard(name):
         if not catalog.expand(value):
+            retired = retired_actions_matching(prefix, name)
+            if retired:
+                return (_retired_action_verdict(value, service_label, retired),)
             return (
                 Verdict(
                     Severity.ERROR,
@@ -128,26 +162,33 @@ def action_verdicts(catalog: Catalog, value: str) -> tuple[Verdict, ...]:
         return ()
     action = catalog.action(value)
     if action is None:
-        scored = catalog.suggest_action_scored(value)
-        guesses = [guess for guess, _ in scored]
-        # certain only when a single action is very close (a typo, not a different action);
-        # the best two of the three suggestions are the best two at the higher cut-off
-        close = [guess for guess, score in scored[:2] if score >= CERTAIN_SCORE]
-        certain = close[0] if len(close) == 1 else None
-        return (
-            Verdict(
-                Severity.ERROR,
-                "INVALID_ACTION",
-                f"{quote(value)} is not an action of {service_label}, so it grants nothing."
-                f"{_did_you_mean(guesses)}",
-                suggestion=guesses[0] if guesses else None,
-                replacement=certain,
-                fix_description=f"write {certain}",
-            ),
-        )
+        return (_missing_action_verdict(catalog, value, prefix, name, service_label),)
     if value != action.full_name:
         return (_case_verdict(value, action.full_name),)
     return ()
+
+
+def _missing_action_verdict(
+    catalog: Catalog, value: str, prefix: str, name: str, service_label: str
+) -> Verdict:
+    gone = retired_action(prefix, name)
+    if gone is not None:
+        return _retired_action_verdict(value, service_label, [gone])
+    scored = catalog.suggest_action_scored(value)
+    guesses = [guess for guess, _ in scored]
+    # certain only when a single action is very close (a typo, not a different action);
+    # the best two of the three suggestions are the best two at the higher cut-off
+    close = [guess for guess, score in scored[:2] if score >= CERTAIN_SCORE]
+    certain = close[0] if len(close) == 1 else None
+    return Verdict(
+        Severity.ERROR,
+        "INVALID_ACTION",
+        f"{quote(value)} is not an action of {service_label}, so it grants nothing."
+        f"{_did_you_mean(guesses)}",
+        suggestion=guesses[0] if guesses else None,
+        replacement=certain,
+        fix_description=f"write {certain}",
+    )
 
 
 def _wildcard_service_verdicts(catalog: Catalog, value: str, prefix: str) -> tuple[Verdict, ...]:
@@ -201,6 +242,47 @@ def _unknown_service_verdict(catalog: Catalog, value: str, prefix: str, name: st
         suggestion=certain,
         replacement=certain,
         fix_description=f"write {certain}",
+    )
+
+
+def _retired_service_verdict(value: str, service: RetiredService, name: str) -> Verdict:
+    listed = service.matching(name) if has_wildcard(name) else service.action(name)
+    never = (
+        ""
+        if listed
+        else f" {quote(name)} was not one of its actions in any catalogue release read."
+    )
+    return Verdict(
+        Severity.WARNING,
+        "RETIRED_SERVICE_IN_ACTION",
+        f"{quote(service.prefix)} is the prefix of {service.name}, a service AWS has retired: "
+        f"{service.retirement.describe('it')}, so {quote(value)} grants nothing today.{never} "
+        f"Remove it once nothing relies on it.",
+    )
+
+
+def _retired_action_verdict(
+    value: str, service_label: str, retired: list[tuple[str, Retirement]]
+) -> Verdict:
+    latest = max(retired, key=lambda pair: pair[1].last_seen_date)[1]
+    if len(retired) == 1 and not has_wildcard(value):
+        what = (
+            f"{quote(value)} was an action of {service_label} that AWS has since retired or renamed"
+        )
+        pronoun = "it"
+    else:
+        names = ", ".join(quote(name) for name, _ in retired[:3])
+        more = ", ..." if len(retired) > 3 else ""
+        what = (
+            f"{quote(value)} matches only actions of {service_label} that AWS has since "
+            f"retired or renamed ({names}{more})"
+        )
+        pronoun = "them"
+    return Verdict(
+        Severity.WARNING,
+        "RETIRED_ACTION",
+        f"{what}: {latest.describe(pronoun)}, so {quote(value)} grants "
+        f"nothing today. Remove it once nothing relies on it.",
     )
 
 
