@@ -139,7 +139,7 @@ def test_for_all_values_in_an_allow_wants_a_null_check() -> None:
 
 def test_no_null_check_advice_for_a_key_the_actions_never_have() -> None:
     text = cond({"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}, LIST)
-    assert cond_codes(text) == ["UNSUPPORTED_ACTION_FOR_CONDITION_KEY"]
+    assert cond_codes(text) == ["ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE"]
 
 
 def test_for_any_value_in_a_deny_wants_a_null_check() -> None:
@@ -316,7 +316,43 @@ def test_global_keys_apply_to_every_action_but_tag_keys_do_not() -> None:
         == []
     )
     text = cond({"StringEquals": {"aws:ResourceTag/Team": "ops"}}, LIST)
-    assert only(text, "UNSUPPORTED_ACTION_FOR_CONDITION_KEY").severity == "error"
+    finding = only(text, "ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE")
+    assert finding.severity == "suggestion"
+
+
+def test_tag_keys_the_actions_do_not_support_are_access_analyzers_tag_checks() -> None:
+    # Allow: a suggestion, the actions are never allowed through the statement
+    allow_text = cond({"StringEquals": {"aws:ResourceTag/Team": "ops"}}, [LIST, TAG])
+    finding = only(allow_text, "ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE")
+    assert f'"{LIST}"' in finding.message and TAG not in finding.message
+    assert "never allowed" in finding.message
+    assert "UNSUPPORTED_ACTION_FOR_CONDITION_KEY" not in codes(allow_text)
+    # Deny: a security warning, the Deny does not deny them
+    deny_text = deny({"StringEquals": {"aws:ResourceTag/Team": "ops"}}, [LIST, TAG])
+    finding = only(deny_text, "DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE")
+    assert finding.severity == "security_warning" and "never denied" in finding.message
+    # a pattern none of whose actions supports the key (tag:Get* lists no tag keys)
+    pattern = deny({"StringEquals": {"aws:ResourceTag/Team": "ops"}}, "tag:Get*")
+    assert "DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE" in cond_codes(pattern)
+    assert cond_codes(cond({"StringEquals": {"aws:ResourceTag/Team": "ops"}}, "ssm:Get*")) == []
+
+
+def test_not_action_with_a_tag_key_covers_services_without_tags() -> None:
+    condition = {"StringEquals": {"aws:ResourceTag/Team": "ops"}}
+    allow_text = policy(
+        {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*", "Condition": condition}
+    )
+    finding = only(allow_text, "ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE")
+    assert finding.severity == "suggestion"
+    deny_text = policy(
+        {"Effect": "Deny", "NotAction": "iam:*", "Resource": "*", "Condition": condition}
+    )
+    finding = only(deny_text, "DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE")
+    assert finding.severity == "security_warning"
+    # not for a key every action has
+    plain = {"Bool": {"aws:SecureTransport": "false"}}
+    text = policy({"Effect": "Deny", "NotAction": "iam:*", "Resource": "*", "Condition": plain})
+    assert cond_codes(text) == []
 
 
 def test_keys_that_describe_where_a_request_comes_from_are_not_judged_per_action() -> None:

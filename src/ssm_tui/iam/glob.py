@@ -33,6 +33,7 @@ __all__ = [
     "has_wildcard",
     "is_key_template",
     "key_template_head",
+    "pattern_covers",
     "pattern_regex",
     "template_regex",
     "variables_as_wildcards",

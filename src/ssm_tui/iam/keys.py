@@ -238,6 +238,11 @@ class KeyIndex:
             )
         return False
 
+    def service_supports(self, service: str, key: str) -> bool:
+        """Whether the service lists the key at all (for some action, resource type, or
+        none)."""
+        return _in_key_set(self.listed(service), key) or _in_key_set(self.attached(service), key)
+
     def entry_supports(self, pattern: str, actions: list[Action], key: str) -> bool:
         cache_key = (pattern.lower(), key.lower())
         found = self._entry_support.get(cache_key)

@@ -16,9 +16,14 @@ from ssm_tui.checks.conditions.common import (
     rename,
     verb,
 )
+from ssm_tui.checks.conditions.tags import (
+    not_action_services,
+    not_action_tag_key,
+    unsupported_tag_key,
+)
 from ssm_tui.iam.catalog import ConditionKey
 from ssm_tui.iam.glob import has_wildcard
-from ssm_tui.iam.keys import DEPRECATED_GLOBAL, key_index
+from ssm_tui.iam.keys import DEPRECATED_GLOBAL, is_per_action_global, key_index
 from ssm_tui.iam.operators import Operator, split_operator
 from ssm_tui.policy.model import ConditionEntry
 
@@ -192,19 +197,35 @@ class KeyChecks:
     ) -> Finding | None:
         """UNSUPPORTED_ACTION_FOR_CONDITION_KEY: a key none of an action entry's actions
         (nor their resource types) supports is absent from those requests."""
+        statement = state.statement
+        tag_key = is_per_action_global(entry.key)
+        if (
+            tag_key
+            and statement.not_action is not None
+            and (statement.is_allow or statement.is_deny)
+        ):
+            services = not_action_services(self.ctx.catalog, self.keys, state, entry.key)
+            return not_action_tag_key(self.ctx, state, op, entry, services) if services else None
         if state.actions is None or not self.keys.per_action(entry.key, record):
             return None
         keys = self.keys
         # Access Analyzer skips action entries with wildcards (sagemaker:*FlowDefinitions)
-        # for this check (IAM-REFERENCE.md 1.2), and so does this one.
+        # for UNSUPPORTED_ACTION_FOR_CONDITION_KEY (IAM-REFERENCE.md 1.2), and so does this
+        # one; its tag-key checks judge services, so a pattern none of whose actions
+        # supports the tag key is reported there.
         unsupported = [
             located.value
             for located, expanded in state.actions
-            if not has_wildcard(located.value)
+            if (tag_key or not has_wildcard(located.value))
             and not keys.entry_supports(located.value, expanded, entry.key)
         ]
         if not unsupported:
             return None
+        if tag_key:
+            if len(unsupported) == len(state.actions):
+                state.never_present.add(entry.key.lower())
+                state.dead_reason = state.dead_reason or absent(op, entry) is False
+            return unsupported_tag_key(self.ctx, state, op, entry, unsupported)
         every = len(unsupported) == len(state.actions)
         if every:
             state.never_present.add(entry.key.lower())

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from ssm_tui.checks import variables
 from ssm_tui.checks.base import Rule, rules
+from ssm_tui.checks.conditions.tags import TAG_RULES
 
 # reported for a condition key's service prefix here, for an ARN's service field in resources
 INVALID_SERVICE = Rule(
@@ -227,6 +228,7 @@ CONDITION_RULES = rules(
         "aws:RequestedRegion takes Region codes such as us-west-2.",
     ),
     INVALID_SERVICE,
+    *TAG_RULES,
 )
 
 RULES: Mapping[str, Rule] = rules(*CONDITION_RULES.values(), *variables.RULES.values())
