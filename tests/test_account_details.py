@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import allow
+from conftest import PARAMETERS, allow
 from ssm_tui.account import AccountDetailsError, read_account_details
 from ssm_tui.checks import PolicyType
 from ssm_tui.cli import main
@@ -108,6 +108,35 @@ def test_reads_every_policy_with_its_type() -> None:
     assert "ssm:GetParamter" in user.text  # URL-encoded documents are decoded
     with_aws = read_account_details(json.dumps(account()), include_aws_managed=True)
     assert any(p.aws_managed for p in with_aws)
+
+
+def test_aws_managed_policies_have_their_own_type_and_no_quota(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --include-aws-managed, an AWS managed policy (arn:aws:iam::aws:policy/...) is
+    checked as one: over 6,144 characters it has no quota finding; a customer managed policy
+    of the same size has one."""
+    big = document(*[allow("ssm:GetParameter", f"{PARAMETERS}{i}") for i in range(120)])
+    details = account(policies=1)
+    details["Policies"][0]["PolicyVersionList"][1]["Document"] = big
+    details["Policies"][1]["PolicyVersionList"][0]["Document"] = big
+    found = read_account_details(json.dumps(details), include_aws_managed=True)
+    types = {p.name: p.policy_type for p in found if "managed policy" in p.name}
+    assert types == {
+        "managed policy custom0 (v2)": PolicyType.MANAGED,
+        "AWS managed policy AmazonSSMReadOnlyAccess (v1)": PolicyType.AWS_MANAGED,
+    }
+    path = tmp_path / "account.json"
+    path.write_text(json.dumps(details))
+    main(["check", "--account-details", str(path), "--include-aws-managed", "--format", "json"])
+    by_source = {r["source"]: r for r in json.loads(capsys.readouterr().out)["results"]}
+    aws = by_source["AWS managed policy AmazonSSMReadOnlyAccess (v1)"]
+    customer = by_source["managed policy custom0 (v2)"]
+    assert aws["policy_type"] == "aws-managed" and aws["size"]["chars"] > 6144
+    assert aws["size"] == {"chars": customer["size"]["chars"], "limit": None}
+    quota = "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA"
+    assert quota not in {f["code"] for f in aws["findings"]}
+    assert quota in {f["code"] for f in customer["findings"]}
 
 
 def test_not_account_details() -> None:

@@ -103,6 +103,36 @@ def test_policy_type_sets_the_limit(
     assert json.loads(out)["results"][0]["size"]["limit"] == 2048
 
 
+def test_policy_type_aws_managed_has_no_quota(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An AWS managed policy is not held to the customer managed quota (ReadOnlyAccess has
+    91,266 characters IAM counts)."""
+    big = tmp_path / "big.json"
+    big.write_text(policy(*[allow("ssm:GetParameter", f"{PARAMETERS}{i}") for i in range(120)]))
+    code, out, _ = run(
+        ["check", "--format", "json", "--policy-type", "aws-managed", str(big)], capsys
+    )
+    assert code == 0
+    (result,) = json.loads(out)["results"]
+    assert result["size"]["chars"] > 6144 and result["size"]["limit"] is None
+    assert "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA" not in {
+        f["code"] for f in result["findings"]
+    }
+    code, out, _ = run(["check", "--format", "json", str(big)], capsys)
+    assert code == 1
+    (result,) = json.loads(out)["results"]
+    assert "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA" in {f["code"] for f in result["findings"]}
+
+
+def test_help_names_every_policy_type(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "{managed,user-inline,group-inline,role-inline,aws-managed}" in text
+    assert "aws-managed, a policy AWS maintains (arn:aws:iam::aws:policy/...), no quota" in text
+    assert "as --policy-type aws-managed: no size quota" in text
+
+
 def test_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, _ = run(["check"], capsys, stdin=BAD, monkeypatch=monkeypatch)
     assert code == 1 and out.startswith("<stdin>:6:17:")
@@ -196,10 +226,11 @@ def test_every_command_refuses_what_is_not_a_regular_file(
 
 
 def test_input_cap_mirrors_the_validator() -> None:
-    from ssm_tui.checks import MAX_CHECKED_CHARS
-    from ssm_tui.cli.common import MAX_INPUT_CHARS
+    from ssm_tui.checks import MAX_CHECKED_CHARS, MAX_TEXT_CHARS
+    from ssm_tui.cli.common import MAX_INPUT_CHARS, MAX_INPUT_TEXT_CHARS
 
     assert MAX_INPUT_CHARS == MAX_CHECKED_CHARS
+    assert MAX_INPUT_TEXT_CHARS == MAX_TEXT_CHARS
 
 
 def test_read_source_caps_characters(tmp_path: Path) -> None:

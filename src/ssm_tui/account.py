@@ -1,7 +1,8 @@
 """Policies inside the output of `aws iam get-account-authorization-details`.
 
 Every customer managed policy (its default version) and every inline user, group and role
-policy, each named by its owner and policy name and checked with its own policy type.
+policy, each named by its owner and policy name and checked with its own policy type (an AWS
+managed policy, when asked for, as `PolicyType.AWS_MANAGED`: no customer quota).
 
 Nothing in the file is dropped silently: a policy that cannot be read (no default version,
 a PolicyVersionList that is missing or not a list, a document of the wrong type or nested
@@ -155,11 +156,13 @@ def _managed(policy: dict[str, Any], index: int, include_aws_managed: bool) -> A
     if aws_managed and not include_aws_managed:
         return None
     label = "AWS managed policy" if aws_managed else "managed policy"
+    # an AWS managed policy is not held to the customer managed quota
+    policy_type = PolicyType.AWS_MANAGED if aws_managed else PolicyType.MANAGED
     name = _label(policy.get("PolicyName"), _label(arn, f"Policies entry {index}"))
     default = policy.get("DefaultVersionId")
 
     def unreadable(problem: str) -> AccountPolicy:
-        return AccountPolicy(f"{label} {name}", PolicyType.MANAGED, "", aws_managed, problem)
+        return AccountPolicy(f"{label} {name}", policy_type, "", aws_managed, problem)
 
     if "PolicyVersionList" not in policy:
         return unreadable("no default version (the entry has no PolicyVersionList)")
@@ -182,10 +185,10 @@ def _managed(policy: dict[str, Any], index: int, include_aws_managed: bool) -> A
     full_name = f"{label} {name} ({version})"
     if "Document" not in chosen:
         return AccountPolicy(
-            full_name, PolicyType.MANAGED, "", aws_managed, f"version {version} has no Document"
+            full_name, policy_type, "", aws_managed, f"version {version} has no Document"
         )
     text, problem = _document_text(chosen["Document"], "Document")
-    return AccountPolicy(full_name, PolicyType.MANAGED, text, aws_managed, problem)
+    return AccountPolicy(full_name, policy_type, text, aws_managed, problem)
 
 
 def _policies(details: dict[str, Any], include_aws_managed: bool) -> Iterator[AccountPolicy]:

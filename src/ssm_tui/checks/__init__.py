@@ -24,24 +24,33 @@ from ssm_tui.checks import (  # noqa: F401
     syntax,
 )
 from ssm_tui.checks.base import REGISTRY, Check, CheckContext, Finding, PolicyType, Severity
-from ssm_tui.checks.size import oversized, policy_size
+from ssm_tui.checks.size import (
+    MAX_CHECKED_CHARS,
+    MAX_TEXT_CHARS,
+    beyond_cut_off,
+    oversized,
+    policy_size,
+)
 from ssm_tui.iam.catalog import Catalog, get_catalog
 from ssm_tui.policy.model import ParsedPolicy, build_policy
 from ssm_tui.policy.source import parse_json
 
 __all__ = [
     "MAX_CHECKED_CHARS",
+    "MAX_TEXT_CHARS",
     "Finding",
     "PolicyType",
     "Severity",
     "ValidationResult",
+    "beyond_cut_off",
+    "policy_size",
     "run_checks",
     "validate",
 ]
 
-# The largest identity policy IAM accepts is 10,240 characters; text twenty times larger is
-# reported by size and syntax only, so a huge paste cannot stall the editor.
-MAX_CHECKED_CHARS = 200_000
+# MAX_CHECKED_CHARS (characters IAM counts: not whitespace) and MAX_TEXT_CHARS (in all): a
+# text beyond either is reported by size only, unparsed, so a huge paste cannot stall the
+# editor (see checks/size.py).
 
 
 @dataclass(slots=True)
@@ -52,7 +61,8 @@ class ValidationResult:
     size: int
 
     @property
-    def size_limit(self) -> int:
+    def size_limit(self) -> int | None:
+        """The type's quota; None for an AWS managed policy (IAM documents none)."""
         return self.policy_type.size_limit
 
     def summary(self) -> dict[str, int]:
@@ -76,7 +86,7 @@ def validate(
 ) -> ValidationResult:
     """Every finding for `text` as an identity policy of `policy_type`, sorted by position."""
     policy_type = PolicyType(policy_type)
-    if len(text) > MAX_CHECKED_CHARS:
+    if beyond_cut_off(text):
         return _oversized(text, policy_type, catalog or get_catalog())
     policy = build_policy(parse_json(text))
     counted = policy_size(text)

@@ -58,11 +58,17 @@ class PolicyType(StrEnum):
     USER_INLINE = "user-inline"
     GROUP_INLINE = "group-inline"
     ROLE_INLINE = "role-inline"
+    # A policy AWS wrote and maintains (arn:aws:iam::aws:policy/...).  The managed policy
+    # quota is what IAM allows a customer to create; AWS's own are larger (ReadOnlyAccess
+    # has 91,266 characters not counting whitespace) and IAM documents no quota for them.
+    AWS_MANAGED = "aws-managed"
 
     @property
-    def size_limit(self) -> int:
-        """IAM's quota in non-whitespace characters (IAM User Guide, IAM quotas)."""
-        return _SIZE_LIMITS[self]
+    def size_limit(self) -> int | None:
+        """IAM's quota in non-whitespace characters (IAM User Guide, IAM and AWS STS quotas:
+        https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); None
+        for an AWS managed policy, which has none a customer is held to."""
+        return _SIZE_LIMITS.get(self)
 
     @property
     def label(self) -> str:
@@ -71,6 +77,8 @@ class PolicyType(StrEnum):
     @property
     def quota(self) -> str:
         """IAM's size rule for this type, as a phrase."""
+        if self is PolicyType.AWS_MANAGED:
+            return "an AWS managed policy is not held to a customer's quota"
         if self is PolicyType.MANAGED:
             return f"a customer managed policy may have at most {self.size_limit:,}"
         owner = self.value.split("-")[0]
@@ -88,6 +96,7 @@ _LABELS = {
     PolicyType.USER_INLINE: "inline user policy",
     PolicyType.GROUP_INLINE: "inline group policy",
     PolicyType.ROLE_INLINE: "inline role policy",
+    PolicyType.AWS_MANAGED: "AWS managed policy",
 }
 
 

@@ -267,7 +267,11 @@ def add_check_command(commands: Any) -> None:
         "--policy-type",
         choices=[t.value for t in PolicyType],
         default=PolicyType.MANAGED.value,
-        help="where the policy lives; sets the size quota (default: managed, 6,144 characters)",
+        help="where the policy lives; sets the size quota IAM counts (characters not counting "
+        "whitespace): managed, a customer managed policy, 6,144 (the default); user-inline, "
+        "group-inline, role-inline, the inline policies of one user, group or role, 2,048, "
+        "5,120, 10,240 in total; aws-managed, a policy AWS maintains "
+        "(arn:aws:iam::aws:policy/...), no quota",
     )
     check.add_argument(
         "--fail-on",
@@ -303,6 +307,7 @@ def add_check_command(commands: Any) -> None:
     check.add_argument(
         "--include-aws-managed",
         action="store_true",
-        help="with --account-details, check the AWS managed policies in the file too",
+        help="with --account-details, check the AWS managed policies in the file too (as "
+        "--policy-type aws-managed: no size quota)",
     )
     check.set_defaults(handler=run_check)

@@ -15,9 +15,11 @@ from ssm_tui.textsafe import escape_control
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 STDIN_NAME = "<stdin>"
-# the largest policy text a command reads; mirrors ssm_tui.checks.MAX_CHECKED_CHARS (a test
-# keeps them equal) without importing the validator
+# the largest policy text a command reads: characters not counting whitespace, and characters
+# in all; mirror ssm_tui.checks.MAX_CHECKED_CHARS and MAX_TEXT_CHARS (a test keeps them
+# equal) without importing the validator
 MAX_INPUT_CHARS = 200_000
+MAX_INPUT_TEXT_CHARS = 1_000_000
 # no file larger than this is read at all (check reports an oversized text as a finding, but
 # need not hold a multi-gigabyte file in memory to do so)
 MAX_READ_BYTES = 64 * 1024 * 1024
@@ -46,11 +48,8 @@ def decode_policy_bytes(data: bytes) -> str:
         return data.decode("utf-8-sig", errors="replace")
 
 
-def _too_long(name: str, chars: int, max_chars: int) -> UsageError:
-    return UsageError(
-        f"{escape_control(name)}: {chars:,} characters; ssm-tui reads policies up to "
-        f"{max_chars:,} characters"
-    )
+def _too_long(name: str, chars: str, reads: str | None) -> UsageError:
+    return UsageError(f"{escape_control(name)}: {chars}; ssm-tui reads policies up to {reads}")
 
 
 def read_source(
@@ -59,13 +58,17 @@ def read_source(
     *,
     max_chars: int | None = None,
     strict_utf8: bool = False,
+    reads: str | None = None,
 ) -> Source:
     """The policy at `path` ('-': standard input).  Only regular files are read: a FIFO, a
     device or a folder is refused without being opened, so no command ever hangs on one.
     Bytes that are not UTF-8 become U+FFFD (the validator reports them; --fix refuses the
     file).  With `max_chars`, a longer text is a `UsageError` (as are all problems here: one
     line, file names escaped for the terminal).  With `strict_utf8` a file that is not UTF-8
-    is refused, naming the first bad byte's line and column."""
+    is refused, naming the first bad byte's line and column.  `reads` says what the limit is
+    in those messages (default: `max_chars` characters)."""
+    if max_chars is not None and reads is None:
+        reads = f"{max_chars:,} characters"
     limit = MAX_READ_BYTES if max_chars is None else min(MAX_READ_BYTES, 4 * max_chars + 3)
     if path == "-":
         stream = stdin or sys.stdin
@@ -78,30 +81,33 @@ def read_source(
         if len(raw) > limit and max_chars is None:
             raise UsageError(f"{STDIN_NAME}: more than {limit:,} bytes; ssm-tui reads up to that")
         if max_chars is not None and len(text) > max_chars:
-            raise _too_long(STDIN_NAME, len(text), max_chars)
+            raise _too_long(STDIN_NAME, f"{len(text):,} characters", reads)
         return Source(STDIN_NAME, text, None)
     try:
         loaded = read_policy_file(path, max_bytes=limit, strict_utf8=strict_utf8)
     except TooLarge as exc:
         if max_chars is None:
             raise UsageError(escape_control(str(exc))) from None
-        raise UsageError(
-            f"{escape_control(path)}: larger than {max_chars:,} characters; ssm-tui reads "
-            f"policies up to {max_chars:,} characters"
-        ) from None
+        raise _too_long(path, f"larger than {max_chars:,} characters", reads) from None
     except FileProblem as exc:
         raise UsageError(escape_control(str(exc))) from None
     if max_chars is not None and len(loaded.text) > max_chars:
-        raise _too_long(path, len(loaded.text), max_chars)
+        raise _too_long(path, f"{len(loaded.text):,} characters", reads)
     return Source(path, loaded.text, path, loaded.snapshot, loaded.not_utf8)
 
 
 def read_policy_source(path: str) -> Source:
-    """`read_source` with the size every command reads (check's limit, 200,000 characters):
-    a UsageError with one line beyond it."""
-    from ssm_tui.checks import MAX_CHECKED_CHARS
+    """`read_source` with the size every command reads (check's cut-off: 200,000 characters
+    not counting whitespace, 1,000,000 in all): a UsageError with one line beyond it."""
+    from ssm_tui.checks import MAX_CHECKED_CHARS, MAX_TEXT_CHARS, policy_size
+    from ssm_tui.checks.size import cut_off_phrase
 
-    return read_source(path, max_chars=MAX_CHECKED_CHARS)
+    reads = cut_off_phrase()
+    source = read_source(path, max_chars=MAX_TEXT_CHARS, reads=reads)
+    counted = policy_size(source.text)
+    if counted > MAX_CHECKED_CHARS:
+        raise _too_long(source.name, f"{counted:,} characters not counting whitespace", reads)
+    return source
 
 
 def write_json(payload: Any, out: TextIO) -> None:
