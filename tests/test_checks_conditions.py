@@ -630,6 +630,28 @@ def test_variables_only_with_string_and_arn_operators() -> None:
         assert cond_codes(cond(condition)) == [], condition
 
 
+def test_federated_policy_variables_are_known() -> None:
+    # the IAM User Guide's variables for federated users (reference_policies_variables.html),
+    # which the Service Authorization Reference lists under AWS STS
+    for name in (
+        "saml:sub",
+        "saml:namequalifier",
+        "saml:sub_type",
+        "www.amazon.com:user_id",
+        "cognito-identity.amazonaws.com:sub",
+        "accounts.google.com:sub",
+        "graph.facebook.com:id",
+        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:sub",
+    ):
+        resource = f"arn:aws:s3:::amzn-s3-demo-bucket/${{{name}}}/*"
+        text = policy(allow("s3:GetObject", resource))
+        assert "UNKNOWN_POLICY_VARIABLE" not in codes(text), name
+        text = cond({"StringEquals": {"s3:prefix": f"home/${{{name}}}/"}}, "s3:ListBucket")
+        assert "UNKNOWN_POLICY_VARIABLE" not in codes(text), name
+    text = policy(allow("s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/${saml:nosuchkey}/*"))
+    assert "UNKNOWN_POLICY_VARIABLE" in codes(text)
+
+
 def test_variable_syntax_is_checked_in_condition_values() -> None:
     text = cond({"StringEquals": {"aws:PrincipalTag/team": "${aws:username"}})
     assert only(text, "MISSING_BRACE_IN_VARIABLE").pointer.endswith("/aws:PrincipalTag~1team")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ssm_tui.iam.catalog import get_catalog
-from ssm_tui.iam.keys import condition_keys_for, is_per_action_global, key_index
+from ssm_tui.iam.keys import condition_keys_for, is_per_action_global, is_variable_key, key_index
 
 
 def names(*entries: str) -> list[str]:
@@ -48,3 +48,12 @@ def test_per_action_globals_and_lookups() -> None:
     assert record is not None and record.key == "ssm:resourceTag/${TagKey}"
     assert index.suggestions("aws:SourceIP2", ())[0] == "aws:SourceIp"
     assert index.tag_prefixes("aws") == ("aws:requesttag/", "aws:resourcetag/", "aws:principaltag/")
+
+
+def test_variable_keys_include_federated_ones() -> None:
+    catalog = get_catalog()
+    assert is_variable_key(catalog, "aws:username") and is_variable_key(catalog, "saml:sub")
+    assert is_variable_key(catalog, "www.amazon.com:app_id")
+    assert is_variable_key(catalog, "ssm:resourceTag/Team", ("ssm",))
+    assert not is_variable_key(catalog, "saml:nosuchkey")
+    assert not is_variable_key(catalog, "ParameterName") and not is_variable_key(catalog, "x:")

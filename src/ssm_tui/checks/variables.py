@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ssm_tui.checks.base import CheckContext, Finding, Severity, quote, rules
 from ssm_tui.iam import variables
+from ssm_tui.iam.keys import is_variable_key
 from ssm_tui.iam.variables import Occurrence, Problem
 
 # The codes of ${...} problems, reported by the condition checks (Condition values) and by
@@ -83,10 +84,7 @@ def variable_problems(
         variable = found.variable
         if variable is None:
             problems.append(_syntax_problem(text, found))
-        elif (
-            variable.special is None
-            and ctx.catalog.condition_key(variable.name, services=services) is None
-        ):
+        elif variable.special is None and not is_variable_key(ctx.catalog, variable.name, services):
             problems.append(
                 VariableProblem(
                     "UNKNOWN_POLICY_VARIABLE",

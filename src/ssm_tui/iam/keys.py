@@ -28,7 +28,9 @@ __all__ = [
     "DEPRECATED_GLOBAL",
     "KeyIndex",
     "condition_keys_for",
+    "is_identity_provider_prefix",
     "is_per_action_global",
+    "is_variable_key",
     "key_index",
 ]
 
@@ -309,3 +311,30 @@ def condition_keys_for(catalog: Catalog, entries: Sequence[str | Action]) -> lis
 def _probe(key: str) -> str:
     """A key as a policy would write it: a template's placeholders filled in."""
     return fill_key_template(key, "Example")
+
+
+def is_identity_provider_prefix(prefix: str) -> bool:
+    """An identity provider's key prefix (accounts.google.com, an OIDC provider URL such as
+    oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE): the catalogue cannot list every provider."""
+    return "." in prefix or "/" in prefix
+
+
+def is_variable_key(catalog: Catalog, name: str, services: tuple[str, ...] = ()) -> bool:
+    """Whether `${name}` names a request-context key, so it can have a value.
+
+    Any key a service lists counts: besides the global and service keys, the keys of
+    federated principals, which the Service Authorization Reference lists under AWS STS
+    (saml:sub, saml:namequalifier, saml:sub_type, www.amazon.com:user_id,
+    cognito-identity.amazonaws.com:sub, accounts.google.com:sub, graph.facebook.com:id, ...,
+    https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html)
+    and which the IAM User Guide documents as policy variables for federated users
+    ("IAM policy elements: Variables and tags", section "Information available in requests
+    for federated users",
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-infoWIF).
+    A key of another identity provider (an OIDC provider URL) is not judged."""
+    prefix, sep, rest = name.partition(":")
+    if not sep or not prefix or not rest:
+        return False
+    if key_index(catalog).record(name, services) is not None:
+        return True
+    return is_identity_provider_prefix(prefix)

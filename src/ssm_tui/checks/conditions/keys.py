@@ -23,7 +23,12 @@ from ssm_tui.checks.conditions.tags import (
 )
 from ssm_tui.iam.catalog import ConditionKey
 from ssm_tui.iam.glob import has_wildcard
-from ssm_tui.iam.keys import DEPRECATED_GLOBAL, is_per_action_global, key_index
+from ssm_tui.iam.keys import (
+    DEPRECATED_GLOBAL,
+    is_identity_provider_prefix,
+    is_per_action_global,
+    key_index,
+)
 from ssm_tui.iam.operators import Operator, split_operator
 from ssm_tui.policy.model import ConditionEntry
 
@@ -96,7 +101,7 @@ class KeyChecks:
         record = self.keys.record(key, state.services)
         if record is not None:
             return record, []
-        if "." in prefix or "/" in prefix:
+        if is_identity_provider_prefix(prefix):
             # An identity provider's key (accounts.google.com:aud, an OIDC provider URL):
             # the catalogue cannot list every provider, so it is not judged.
             return None, []
