@@ -82,10 +82,12 @@ class FindingsList(OptionList):
         def count(number: int, word: str) -> str:
             return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
+        limit = result.size_limit
+        size = f"{result.size:,}/{limit:,} chars" if limit is not None else f"{result.size:,} chars"
         return (
             f"{count(counts['error'], 'error')}, {counts['security_warning']} security, "
             f"{count(counts['warning'], 'warning')}, {count(counts['suggestion'], 'hint')} · "
-            f"{result.size:,}/{result.size_limit:,} chars"
+            f"{size}"
         )
 
     def show(self, findings: list[Finding], summary: str) -> None:
