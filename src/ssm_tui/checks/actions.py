@@ -19,6 +19,7 @@ from ssm_tui.iam.retired import (
     retired_action,
     retired_actions_matching,
     retired_service,
+    retired_services_matching,
 )
 from ssm_tui.policy.model import Located
 
@@ -40,18 +41,18 @@ RULES = rules(
     # latest/APIReference/API_ValidatePolicyFinding.html). The name was right when written
     # and AWS still ships it in its own managed policies; keeping an entry for an API that no
     # longer exists is stale text to clean up, not a mistake to stop a deployment for. Not a
-    # suggestion either: suggestions are stylistic, and the entry no longer grants anything.
+    # suggestion either: suggestions are stylistic, and the entry no longer matches anything.
     (
         "RETIRED_SERVICE_IN_ACTION",
         "Service that AWS has retired",
         "The service prefix was in the AWS catalogue and is no longer: the service was "
-        "retired, so the action grants nothing today. The message says when the catalogue "
+        "retired, so the action matches no action today. The message says when the catalogue "
         "last listed it. Remove the entry once nothing relies on it.",
     ),
     (
         "RETIRED_ACTION",
         "Action that AWS has retired",
-        "The action was in the AWS catalogue and is no longer, so it grants nothing today. The "
+        "The action was in the AWS catalogue and is no longer, so it matches no action today. The "
         "message says when the catalogue last listed it. Remove the entry once nothing relies "
         "on it.",
     ),
@@ -194,6 +195,11 @@ def _missing_action_verdict(
 def _wildcard_service_verdicts(catalog: Catalog, value: str, prefix: str) -> tuple[Verdict, ...]:
     services = catalog.match_services(prefix)
     if not services:
+        gone = retired_services_matching(prefix)
+        if len(gone) == 1:
+            return (_retired_service_verdict(value, gone[0], value.partition(":")[2]),)
+        if gone:
+            return (_retired_services_verdict(value, prefix, gone),)
         return (
             Verdict(
                 Severity.ERROR,
@@ -256,8 +262,21 @@ def _retired_service_verdict(value: str, service: RetiredService, name: str) -> 
         Severity.WARNING,
         "RETIRED_SERVICE_IN_ACTION",
         f"{quote(service.prefix)} is the prefix of {service.name}, a service AWS has retired: "
-        f"{service.retirement.describe('it')}, so {quote(value)} grants nothing today.{never} "
+        f"{service.retirement.describe('it')}, so {quote(value)} matches no action today.{never} "
         f"Remove it once nothing relies on it.",
+    )
+
+
+def _retired_services_verdict(value: str, prefix: str, services: list[RetiredService]) -> Verdict:
+    latest = max(services, key=lambda service: service.retirement.last_seen_date).retirement
+    names = ", ".join(f"{service.prefix} ({service.name})" for service in services)
+    when = latest.describe("the last of them")
+    return Verdict(
+        Severity.WARNING,
+        "RETIRED_SERVICE_IN_ACTION",
+        f"The service pattern {quote(prefix)} matches only services AWS has retired: {names}. "
+        f"{when[0].upper()}{when[1:]}, so {quote(value)} matches no action today. Remove it "
+        f"once nothing relies on it.",
     )
 
 
@@ -281,8 +300,8 @@ def _retired_action_verdict(
     return Verdict(
         Severity.WARNING,
         "RETIRED_ACTION",
-        f"{what}: {latest.describe(pronoun)}, so {quote(value)} grants "
-        f"nothing today. Remove it once nothing relies on it.",
+        f"{what}: {latest.describe(pronoun)}, so {quote(value)} matches no action today. "
+        f"Remove it once nothing relies on it.",
     )
 
 

@@ -90,6 +90,13 @@ def retired_service(prefix: str) -> RetiredService | None:
     )
 
 
+def retired_services_matching(pattern: str) -> list[RetiredService]:
+    """Retired services whose prefix a glob on the service part (`iotevent*`) matches."""
+    regex = glob_regex(pattern, ignore_case=True)
+    found = (retired_service(prefix) for prefix in _raw()["services"] if regex.fullmatch(prefix))
+    return [service for service in found if service is not None]
+
+
 @cache
 def _retired_actions(prefix: str) -> dict[str, tuple[str, str]]:
     found: dict[str, str] = _raw()["actions"].get(prefix.lower(), {})
