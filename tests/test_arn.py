@@ -6,6 +6,7 @@ import pytest
 
 from ssm_tui.iam.arn import (
     Arn,
+    absorbed_separators,
     arn_like,
     arn_matches_template,
     parse_arn,
@@ -258,3 +259,23 @@ def test_object_template_needs_both_parts() -> None:
 )
 def test_arn_like(pattern: str, value: str, expected: bool) -> None:
     assert arn_like(pattern, value) is expected
+
+
+# --- absorbed_separators: how well an ARN pattern fits a format's structure ---------------
+
+
+def test_absorbed_separators_counts_the_patterns_own_separators_a_placeholder_swallows() -> None:
+    bucket, obj = "${BucketName}", "${BucketName}/${ObjectName}"
+    assert absorbed_separators("my-bucket/*", bucket) == 1
+    assert absorbed_separators("my-bucket/*", obj) == 0
+    assert absorbed_separators("my-bucket", obj) is None
+    assert absorbed_separators("*", bucket) == 0
+    assert absorbed_separators("b/a/b/*", obj) == 2
+
+
+def test_absorbed_separators_exact_forbids_wildcards_writing_the_formats_separators() -> None:
+    stream = "log-group:${LogGroupName}:log-stream:${LogStreamName}"
+    assert absorbed_separators("log-group:x:*", stream) == 0
+    assert absorbed_separators("log-group:x:*", stream, exact=True) is None
+    assert absorbed_separators("log-group:x:log-stream:*", stream, exact=True) == 0
+    assert absorbed_separators("*", "${BucketName}/${ObjectName}", exact=True) is None

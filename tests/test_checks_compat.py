@@ -65,3 +65,57 @@ def test_required_resource_type_missing_across_the_policy() -> None:
     assert "document" in finding.message and finding.severity == "warning"
     split = policy(allow("ssm:SendCommand", INSTANCE), allow("ssm:SendCommand", DOCUMENT))
     assert "MISSING_REQUIRED_RESOURCE_TYPE" not in codes(split)
+
+
+# --- nested ARN formats: an ARN is of the most specific format it fits ------------------
+
+TABLE = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/MyTable"
+
+
+def test_object_arn_is_not_a_bucket_arn() -> None:
+    # ${BucketName} could swallow "my-bucket/*", but that ARN names objects
+    text = policy(allow("s3:ListBucket", "arn:aws:s3:::my-bucket/*"))
+    finding = only(text, "STATEMENT_GRANTS_NOTHING")
+    assert "bucket" in finding.message
+    deep = policy(allow("s3:ListBucket", "arn:aws:s3:::my-bucket/logs/2024/*"))
+    assert codes(deep) == ["STATEMENT_GRANTS_NOTHING"]
+    both = allow(
+        ["s3:ListBucket", "s3:GetObject"], ["arn:aws:s3:::my-bucket", "arn:aws:s3:::my-bucket/*"]
+    )
+    assert codes_besides_security(policy(both)) == []
+    # a wildcard that stands for the object's "/" names buckets and objects alike
+    assert codes_besides_security(policy(allow("s3:ListBucket", "arn:aws:s3:::my-*"))) == []
+
+
+def test_dynamodb_index_and_backup_arns_are_not_table_arns() -> None:
+    assert codes(policy(allow("dynamodb:GetItem", TABLE + "/index/*"))) == [
+        "STATEMENT_GRANTS_NOTHING"
+    ]
+    assert codes(policy(allow("dynamodb:DeleteTable", "arn:aws:dynamodb:*:*:table/T/backup/*")))[
+        :1
+    ] == ["STATEMENT_GRANTS_NOTHING"]
+    text = policy(allow(["dynamodb:GetItem", "dynamodb:Query"], [TABLE, TABLE + "/index/*"]))
+    assert codes(text) == []
+    mixed = policy(allow(["dynamodb:GetItem", "dynamodb:Query"], TABLE + "/index/*"))
+    assert only(mixed, "ACTION_RESOURCE_MISMATCH").pointer == "/Statement/0/Action/0"
+
+
+def test_log_group_arn_with_the_documented_trailing_star_is_of_both_types() -> None:
+    # CloudWatch Logs documents log-group:NAME:* for log-group permissions; its * may be
+    # the log-stream part too, so it is a log group and its log streams.
+    resource = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/app/web:*"
+    text = policy(allow(["logs:CreateLogStream", "logs:PutLogEvents"], resource))
+    assert codes(text) == []
+    stream = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/app/web:log-stream:*"
+    assert "ACTION_RESOURCE_MISMATCH" in codes(
+        policy(allow(["logs:DeleteLogGroup", "logs:PutLogEvents"], stream))
+    )
+
+
+def test_variants_of_a_type_are_the_type() -> None:
+    # lambda's "function alias" format refines "function", the type InvokeFunction lists
+    alias = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:my-function:prod"
+    assert codes(policy(allow("lambda:InvokeFunction", alias))) == []
+    # ssm's task (ECS) format is ssm's view of ECS's task/${ClusterName}/${TaskId}
+    task = f"arn:aws:ecs:us-east-1:{ACCOUNT}:task/my-cluster/*"
+    assert "STATEMENT_GRANTS_NOTHING" not in codes(policy(allow("ssm:StartSession", task)))

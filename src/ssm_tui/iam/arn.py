@@ -16,6 +16,7 @@ from ssm_tui.iam.variables import PLACEHOLDER
 
 __all__ = [
     "Arn",
+    "absorbed_separators",
     "arn_covers",
     "arn_like",
     "arn_matches_template",
@@ -231,3 +232,73 @@ def arn_covers(broad: str, narrow: str) -> bool:
         pattern_covers(b, n, ignore_case=False)
         for b, n in zip(broad_fields, narrow_fields, strict=True)
     )
+
+
+_SEPARATORS = frozenset("/:")
+_ANY, _STAR = "\x00?", "\x00*"  # a template's one-character wildcard and star tokens
+
+
+def _template_tokens(template: str) -> tuple[str, ...]:
+    """A template field as tokens: literal characters, _ANY and _STAR; `${Placeholder}`
+    (one or more characters) is _ANY then _STAR."""
+    tokens: list[str] = []
+    pos = 0
+    while pos < len(template):
+        end = template.find("}", pos) if template.startswith("${", pos) else -1
+        if end != -1:
+            tokens += (_ANY, _STAR)
+            pos = end + 1
+            continue
+        char = template[pos]
+        tokens.append(_STAR if char == "*" else _ANY if char == "?" else char)
+        pos += 1
+    return tuple(tokens)
+
+
+@lru_cache(maxsize=65536)
+def absorbed_separators(pattern: str, template: str, *, exact: bool = False) -> int | None:
+    """How well the glob `pattern` fits the template field's structure: over the strings both
+    match, the fewest `/` and `:` written in `pattern` that a placeholder of `template` must
+    swallow (None when they share no string).
+
+    `my-bucket/*` fits the object format `${BucketName}/${ObjectName}` with 0 (its `/` is the
+    object's) and the bucket format `${BucketName}` with 1.  With `exact`, the pattern's
+    wildcards may not stand for a `/` or `:` the template writes: `log-group:x:*` fits
+    `log-group:${LogGroupName}:log-stream:${LogStreamName}` only by its `*` writing the
+    `log-stream:` separators, so it is not exactly of that format.
+    """
+    tokens = _template_tokens(template)
+    width = len(tokens) + 1
+    inf = len(pattern) + 1
+    # cost[i][j]: pattern[:i] and tokens[:j] can produce the same string, swallowing that many
+    cost = [[inf] * width for _ in range(len(pattern) + 1)]
+    cost[0][0] = 0
+    for i in range(len(pattern) + 1):
+        row = cost[i]
+        for j in range(width):
+            here = row[j]
+            if here >= inf:
+                continue
+            char = pattern[i] if i < len(pattern) else None
+            token = tokens[j] if j < len(tokens) else None
+            if char == "*" and here < cost[i + 1][j]:
+                cost[i + 1][j] = here  # the pattern's star matches nothing more
+            if token == _STAR and here < row[j + 1]:
+                row[j + 1] = here  # the template's star matches nothing more
+            if char is None or token is None:
+                continue
+            if char == "*":
+                if token == _ANY or (token != _STAR and not (exact and token in _SEPARATORS)):
+                    row[j + 1] = min(row[j + 1], here)
+                continue
+            if token in (_ANY, _STAR):
+                step = 1 if char in _SEPARATORS else 0
+                target = j + 1 if token == _ANY else j
+                cost[i + 1][target] = min(cost[i + 1][target], here + step)
+            elif char == "?":
+                if not (exact and token in _SEPARATORS):
+                    cost[i + 1][j + 1] = min(cost[i + 1][j + 1], here)
+            elif char == token:
+                cost[i + 1][j + 1] = min(cost[i + 1][j + 1], here)
+    found = cost[len(pattern)][len(tokens)]
+    return None if found >= inf else found

@@ -9,23 +9,38 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 
-from ssm_tui.iam.arn import arn_matches_template, split_arn
-from ssm_tui.iam.catalog import Action, Catalog, ResourceType
+from ssm_tui.iam.arn import absorbed_separators, arn_matches_template, split_arn
+from ssm_tui.iam.catalog import Action, Catalog, ResourceType, get_catalog
+from ssm_tui.iam.glob import has_wildcard, variables_as_wildcards
 from ssm_tui.iam.variables import PLACEHOLDER
 
 # ARN formats AWS documents for IAM policies that the Service Authorization Reference does
-# not list as a resource type.
-_DOCUMENTED = (
+# not list as a resource type, with the actions the documentation grants on them.
+_DOCUMENTED: tuple[tuple[ResourceType, frozenset[str]], ...] = (
     # "To allow AWS::Serverless transforms to create a change set, the policy should include
     # the arn:aws:cloudformation:<region>:aws:transform/Serverless-2016-10-31 resource-level
     # permission": https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-template.html
-    ResourceType(
-        "cloudformation",
-        "transform",
-        "arn:${Partition}:cloudformation:${Region}:aws:transform/${TransformName}",
-        (),
+    (
+        ResourceType(
+            "cloudformation",
+            "transform",
+            "arn:${Partition}:cloudformation:${Region}:aws:transform/${TransformName}",
+            (),
+        ),
+        frozenset({"cloudformation:createchangeset"}),
     ),
 )
+
+
+def _types_of(action: Action) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(resource type name, ARN templates) of each type the action can be granted on."""
+    listed = tuple((rt.name, rt.arn_templates) for rt in action.resource_types)
+    documented = tuple(
+        (rt.name, (rt.arn_template,))
+        for rt, actions in _DOCUMENTED
+        if action.full_name.lower() in actions
+    )
+    return listed + documented
 
 
 @lru_cache(maxsize=4)
@@ -51,7 +66,7 @@ def _formats_by_namespace(catalog: Catalog) -> dict[str, tuple[ResourceType, ...
                 namespace = service if PLACEHOLDER.fullmatch(fields[2]) else fields[2]
                 one = rt if template == rt.arn_template else replace(rt, arn_template=template)
                 index.setdefault(namespace, {}).setdefault(template, one)
-    for rt in _DOCUMENTED:
+    for rt, _ in _DOCUMENTED:
         index.setdefault(split_arn(rt.arn_template)[2], {}).setdefault(rt.arn_template, rt)
     return {namespace: tuple(found.values()) for namespace, found in index.items()}
 
@@ -75,17 +90,62 @@ def action_takes(action: Action, resource: str) -> bool:
     if resource == "*":
         return True
     return any(
-        arn_matches_template(resource, template)
-        for rt in action.resource_types
-        for template in rt.arn_templates
+        names_format(get_catalog(), resource, template)
+        for _, templates in _types_of(action)
+        for template in templates
     )
+
+
+def _refines(other: ResourceType, mine: ResourceType) -> bool:
+    """Can `other` be a finer resource type than `mine`, so that an ARN fitting it is not
+    of `mine`?  Only between types one service defines, each with a placeholder; a type
+    named as a variant of `mine` (lambda's `function alias` of `function`, ELB's
+    `loadbalancer/net/` of `loadbalancer`) is the same resource to the Service
+    Authorization Reference, which lists the broad type for actions that take either."""
+    return (
+        other.service == mine.service
+        and other.arn_template != mine.arn_template
+        and not other.name.lower().startswith(mine.name.lower())
+        and PLACEHOLDER.search(split_arn(other.arn_template)[5]) is not None
+    )
+
+
+@lru_cache(maxsize=65536)
+def names_format(catalog: Catalog, resource: str, template: str) -> bool:
+    """Is the Resource entry an ARN of the format `template`?  It must match the template
+    (arn_matches_template), and no more specific format of its service may fit it better:
+    formats nest (a bucket's `${BucketName}` could swallow `my-bucket/*`, an object ARN;
+    `table/${TableName}` could swallow `table/T/index/*`, an index ARN), so an ARN is of the
+    format(s) that fit its own `/` and `:` best (absorbed_separators).  An ARN whose
+    wildcards stand for a finer format's separators (`log-group:x:*`) is of both."""
+    if not arn_matches_template(resource, template):
+        return False
+    fields = split_arn(variables_as_wildcards(resource))
+    if has_wildcard(fields[2]):
+        return True
+    formats = arn_formats(catalog, fields[2])
+    mine = next((rt for rt in formats if rt.arn_template == template), None)
+    fit = absorbed_separators(fields[5], split_arn(template)[5])
+    if mine is None or not fit:
+        return True
+    for other in formats:
+        if not _refines(other, mine):
+            continue
+        better = absorbed_separators(fields[5], split_arn(other.arn_template)[5], exact=True)
+        if (
+            better is not None
+            and better < fit
+            and arn_matches_template(resource, other.arn_template)
+        ):
+            return False
+    return True
 
 
 @lru_cache(maxsize=8192)
 def templates_taken(catalog: Catalog, pattern: str) -> frozenset[str]:
     """Every ARN template of every resource type of the actions a pattern matches."""
     return frozenset(
-        t for x in catalog.expand(pattern) for rt in x.resource_types for t in rt.arn_templates
+        t for x in catalog.expand(pattern) for _, templates in _types_of(x) for t in templates
     )
 
 
@@ -100,7 +160,7 @@ def pattern_takes(catalog: Catalog, pattern: str, resource: str) -> bool:
     of the two strings and the catalogue, so each distinct pair is worked out once."""
     if resource == "*":
         return True
-    return any(arn_matches_template(resource, t) for t in templates_taken(catalog, pattern))
+    return any(names_format(catalog, resource, t) for t in templates_taken(catalog, pattern))
 
 
 @lru_cache(maxsize=65536)
@@ -110,7 +170,7 @@ def types_named(catalog: Catalog, action_name: str, resource: str) -> frozenset[
     if action is None:
         return frozenset()
     return frozenset(
-        rt.name
-        for rt in action.resource_types
-        if resource == "*" or any(arn_matches_template(resource, t) for t in rt.arn_templates)
+        name
+        for name, templates in _types_of(action)
+        if resource == "*" or any(names_format(catalog, resource, t) for t in templates)
     )
