@@ -203,3 +203,30 @@ def test_messages_quote_the_arn_as_written_with_its_variables() -> None:
     account = "arn:aws:ssm:us-east-1:${aws:PrincipalAccount}x:document/d"
     finding = only(arn_policy(account), "INVALID_ARN_ACCOUNT")
     assert "${aws:PrincipalAccount}x" in finding.message
+
+
+# --- look-alikes: valid ARNs that cannot be what was meant ---------------------------------
+
+
+def test_parameter_arn_that_keeps_the_names_leading_slash() -> None:
+    resource = f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter//prod/db"
+    finding = only(arn_policy(resource, "ssm:GetParameter"), "PARAMETER_ARN_WITH_LEADING_SLASH")
+    assert finding.severity == "warning"
+    assert finding.suggestion == f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/prod/db"
+    assert finding.fix is not None
+    fine = f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/prod/db"
+    assert codes(arn_policy(fine, "ssm:GetParameter")) == []
+
+
+def test_policy_variable_without_its_dollar() -> None:
+    resource = f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/home/{{aws:username}}/*"
+    finding = only(arn_policy(resource, "ssm:GetParameter"), "MISSING_DOLLAR_IN_VARIABLE")
+    assert finding.severity == "warning"
+    assert (
+        finding.suggestion == f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/home/${{aws:username}}/*"
+    )
+    # braces around something that is not a policy variable are left alone
+    other = f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/home/{{team:x}}/*"
+    assert codes(arn_policy(other, "ssm:GetParameter")) == []
+    written = f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/home/${{aws:username}}/*"
+    assert codes(arn_policy(written, "ssm:GetParameter")) == []

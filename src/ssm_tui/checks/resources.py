@@ -10,7 +10,12 @@ from ssm_tui.checks.actions import RULES as ACTION_RULES
 from ssm_tui.checks.base import CheckContext, Finding, Severity, Verdict, quote, register, rules
 from ssm_tui.checks.conditions.rules import INVALID_SERVICE
 from ssm_tui.checks.variables import RULES as VARIABLE_RULES
-from ssm_tui.checks.variables import check_variables, version_allows_variables, version_finding
+from ssm_tui.checks.variables import (
+    check_variables,
+    variable_problems,
+    version_allows_variables,
+    version_finding,
+)
 from ssm_tui.iam.arn import patterns_overlap, split_arn
 from ssm_tui.iam.catalog import Catalog, ResourceType, closest
 from ssm_tui.iam.glob import glob_regex, has_wildcard, variables_as_wildcards
@@ -72,6 +77,20 @@ RULES = rules(
         "INVALID_ARN_RESOURCE",
         "Resource part matches no ARN format",
         "The part after the fifth colon matches none of the service's resource formats.",
+    ),
+    (
+        "PARAMETER_ARN_WITH_LEADING_SLASH",
+        "Parameter ARN that keeps the name's leading slash",
+        "A parameter's ARN drops the leading slash of its name: /prod/db is "
+        "parameter/prod/db, never parameter//prod/db. Remove the extra slash.",
+        False,
+    ),
+    (
+        "MISSING_DOLLAR_IN_VARIABLE",
+        "Policy variable without its $",
+        "A policy variable is written ${aws:username}; {aws:username} without the $ is "
+        "literal text, which no resource name contains. Add the $.",
+        False,
     ),
     ACTION_RULES["WILDCARD_IN_SERVICE_NAME"],  # a wildcard in an ARN's service field
     # what check_variables (checks/variables.py) reports about variables in Resource
@@ -394,3 +413,61 @@ def resources(ctx: CheckContext) -> Iterator[Finding]:
                         continue
                 for verdict in arn_verdicts(ctx.catalog, located.value):
                     yield ctx.place(verdict, located.pointer)
+
+
+# The Service Authorization Reference's parameter format is
+# arn:${Partition}:ssm:${Region}:${Account}:parameter/${ParameterNameWithoutLeadingSlash}:
+# the ARN of /prod/db is parameter/prod/db (names in a hierarchy start with "/", PutParameter,
+# AWS Systems Manager API Reference), so parameter//... names no parameter.
+_DOUBLE_SLASH_PARAMETER = re.compile(r"(arn:[^:]*:ssm:[^:]*:[^:]*:parameter)//+")
+# {aws:username}: a variable's braces and name without the $ in front
+_BARE_VARIABLE = re.compile(r"(?<!\$)\{([A-Za-z0-9][\w.-]*:[\w.-]+)\}")
+
+
+@register("resources", rules=RULES)
+def look_alikes(ctx: CheckContext) -> Iterator[Finding]:
+    """Resource entries that are valid ARNs but cannot be what their author meant."""
+    document = ctx.document
+    if document is None:
+        return
+    for statement in document.statements:
+        for values in (statement.resource, statement.not_resource):
+            for located in values or ():
+                if ctx.reported(located.pointer):
+                    continue
+                yield from _look_alikes(ctx, located.value, located.pointer)
+
+
+def _look_alikes(ctx: CheckContext, value: str, pointer: str) -> Iterator[Finding]:
+    fixed = _DOUBLE_SLASH_PARAMETER.sub(r"\1/", value)
+    if fixed != value:
+        yield ctx.finding(
+            Severity.WARNING,
+            "PARAMETER_ARN_WITH_LEADING_SLASH",
+            f"{quote(value)} keeps the leading slash of the parameter name, but a parameter's "
+            f"ARN drops it (the ARN of /prod/db is parameter/prod/db), so this names no "
+            f"parameter. Write {quote(fixed)}.",
+            pointer,
+            suggestion=fixed,
+            fix=ctx.replace_value(pointer, fixed, f"write {fixed}"),
+        )
+    known = [
+        m
+        for m in _BARE_VARIABLE.finditer(value)
+        if not variable_problems(ctx, "${" + m.group(1) + "}", ())
+    ]
+    if known:
+        spans = {m.span() for m in known}
+        fixed = _BARE_VARIABLE.sub(
+            lambda m: "$" + m.group(0) if m.span() in spans else m.group(0), value
+        )
+        first = known[0].group(0)
+        yield ctx.finding(
+            Severity.WARNING,
+            "MISSING_DOLLAR_IN_VARIABLE",
+            f"{quote(first)} in {quote(value)} is literal text, not a policy variable: a "
+            f"variable is written ${first}. Write {quote(fixed)}.",
+            pointer,
+            suggestion=fixed,
+            fix=ctx.replace_value(pointer, fixed, f"write {fixed}"),
+        )
