@@ -407,7 +407,8 @@ def test_numbers() -> None:
     )
     assert finding.pointer == "/Statement/0/Condition/NumericLessThan/aws:MultiFactorAuthAge"
     for value in ("3600", 3600, "1.5", ["60", "120"]):
-        assert cond_codes(cond({"NumericLessThan": {"aws:MultiFactorAuthAge": value}})) == [], value
+        found = cond_codes(cond({"NumericLessThan": {"aws:MultiFactorAuthAge": value}}))
+        assert set(found) <= {"REDUNDANT_CONDITION_VALUE_NUM"}, value
 
 
 def test_dates() -> None:
@@ -520,7 +521,8 @@ def test_private_source_ip() -> None:
     negated = cond({"NotIpAddress": {"aws:SourceIp": "172.16.0.0/12"}})
     assert only(negated, "PRIVATE_NOT_IP_ADDRESS").severity == "error"
     # aws:VpcSourceIp is the key for private addresses
-    assert cond_codes(cond({"IpAddress": {"aws:VpcSourceIp": "10.0.0.0/8"}})) == []
+    vpc = cond({"IpAddress": {"aws:VpcSourceIp": "10.0.0.0/8"}})
+    assert cond_codes(vpc) == ["MISSING_PAIRED_CONDITION_KEYS"]
 
 
 def test_private_and_public_source_ip_mixed() -> None:
@@ -720,3 +722,38 @@ def test_aws_example_conditions_pass() -> None:
         ),
     ):
         assert cond_codes(cond(condition, action)) == [], (action, condition)
+
+
+# --- Access Analyzer's advice -----------------------------------------------------------------
+
+
+def test_redundant_numeric_values_access_analyzers_example() -> None:
+    # the reference's example: NumericLessThan aws:MultiFactorAuthAge ["2700", "3600"]
+    text = cond({"NumericLessThan": {"aws:MultiFactorAuthAge": ["2700", "3600"]}})
+    finding = only(text, "REDUNDANT_CONDITION_VALUE_NUM")
+    assert finding.severity == "suggestion" and '"3600"' in finding.message
+    assert "greatest" in finding.message
+    least = only(
+        cond({"NumericGreaterThanEquals": {"aws:MultiFactorAuthAge": [10, 20]}}),
+        "REDUNDANT_CONDITION_VALUE_NUM",
+    )
+    assert "least" in least.message and '"10"' in least.message
+    for ok in (
+        {"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}},
+        {"NumericEquals": {"aws:MultiFactorAuthAge": ["1", "2"]}},
+    ):
+        assert "REDUNDANT_CONDITION_VALUE_NUM" not in cond_codes(cond(ok))
+
+
+def test_vpc_source_ip_wants_source_vpc_in_the_same_block() -> None:
+    alone = cond({"IpAddress": {"aws:VpcSourceIp": "10.0.0.0/16"}}, "s3:GetObject")
+    finding = only(alone, "MISSING_PAIRED_CONDITION_KEYS")
+    assert finding.severity == "security_warning" and "aws:SourceVpc" in finding.message
+    paired = cond(
+        {
+            "IpAddress": {"aws:VpcSourceIp": "10.0.0.0/16"},
+            "StringEquals": {"aws:SourceVpc": "vpc-1a2b3c4d"},
+        },
+        "s3:GetObject",
+    )
+    assert "MISSING_PAIRED_CONDITION_KEYS" not in cond_codes(paired)

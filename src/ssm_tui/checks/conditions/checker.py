@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from itertools import groupby
 
 from ssm_tui.checks.base import CheckContext, Finding
+from ssm_tui.checks.conditions.advice import missing_pairs, redundant_numbers
 from ssm_tui.checks.conditions.blocks import duplicate_case, invalid_operator, null_with_qualifier
 from ssm_tui.checks.conditions.common import EntryState, StatementState
 from ssm_tui.checks.conditions.keys import KeyChecks
@@ -72,6 +73,7 @@ class ConditionChecker:
                 if ctx.reported(entry.pointer):
                     continue
                 yield from self.entry(state, op, entry, reported_keys)
+        yield from missing_pairs(ctx, state)
         if state.dead_reason and (statement.is_allow or statement.is_deny):
             ctx.mark_dead(statement.pointer)
 
@@ -156,3 +158,4 @@ class ConditionChecker:
             isinstance(v.value, str) and v.value and set(v.value) == {"*"} for v in good
         ):
             yield redundant_wildcard(e)
+        yield from redundant_numbers(e, good)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from ssm_tui.checks import variables
 from ssm_tui.checks.base import Rule, rules
+from ssm_tui.checks.conditions.advice import ADVICE_RULES
 from ssm_tui.checks.conditions.tags import TAG_RULES
 
 # reported for a condition key's service prefix here, for an ARN's service field in resources
@@ -229,6 +230,7 @@ CONDITION_RULES = rules(
     ),
     INVALID_SERVICE,
     *TAG_RULES,
+    *ADVICE_RULES,
 )
 
 RULES: Mapping[str, Rule] = rules(*CONDITION_RULES.values(), *variables.RULES.values())
