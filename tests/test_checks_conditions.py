@@ -264,11 +264,29 @@ def test_exact_duplicate_keys_are_reported_once_by_the_syntax_check() -> None:
 
 
 def test_key_no_action_supports_is_an_error_and_the_statement_grants_nothing() -> None:
-    text = cond({"StringEquals": {"ssm:Overwrite": "false"}}, "ssm:GetParameter")
+    text = cond({"StringEquals": {"ssm:DocumentType": "Command"}}, "ssm:GetParameter")
     finding = only(text, "UNSUPPORTED_ACTION_FOR_CONDITION_KEY")
     assert finding.severity == "error"
     assert '"ssm:GetParameter"' in finding.message and "never true" in finding.message
     assert dead(text)
+
+
+def test_key_only_one_missing_action_supports() -> None:
+    # ssm:Overwrite is set only by ssm:PutParameter (and iam:PassedToService by iam:PassRole)
+    text = cond({"StringEquals": {"ssm:Overwrite": "false"}}, "ssm:GetParameter")
+    finding = only(text, "MISSING_ACTION_FOR_CONDITION_KEY")
+    assert finding.severity == "error"
+    assert "The ssm:PutParameter action must be in the action block" in finding.message
+    assert "UNSUPPORTED_ACTION_FOR_CONDITION_KEY" not in codes(text)
+    assert dead(text)
+    passed = cond({"StringEquals": {"iam:PassedToService": "ssm.amazonaws.com"}}, "iam:GetRole")
+    assert "iam:PassRole" in only(passed, "MISSING_ACTION_FOR_CONDITION_KEY").message
+    # some actions support it, others do not: those are named under the other code
+    mixed = cond(
+        {"StringEqualsIfExists": {"ssm:Overwrite": "false"}},
+        ["ssm:PutParameter", "ssm:GetParameter"],
+    )
+    assert "UNSUPPORTED_ACTION_FOR_CONDITION_KEY" in cond_codes(mixed)
     supported = cond({"StringEquals": {"ssm:Overwrite": "false"}}, "ssm:PutParameter")
     assert cond_codes(supported) == []
     assert not dead(supported)

@@ -81,6 +81,7 @@ class KeyIndex:
         self._action_keys: dict[str, _KeySet] = {}
         self._entry_support: dict[tuple[str, str], bool] = {}
         self._tag_prefixes: dict[str, tuple[str, ...]] = {}
+        self._supporting: dict[str, tuple[str, ...]] = {}
 
     # look-up ----------------------------------------------------------------------------
     def record(self, key: str, services: tuple[str, ...]) -> ConditionKey | None:
@@ -239,6 +240,21 @@ class KeyIndex:
                 self.attached(service), key
             )
         return False
+
+    def supporting_actions(self, key: str) -> tuple[str, ...]:
+        """The actions of the key's own service that support it (a service key only)."""
+        prefix = key.split(":", 1)[0].lower()
+        if prefix == "aws" or not self.catalog.has_service(prefix):
+            return ()
+        cache_key = key.lower()
+        found = self._supporting.get(cache_key)
+        if found is None:
+            found = self._supporting[cache_key] = tuple(
+                action.full_name
+                for action in self.catalog.actions(prefix).values()
+                if _in_key_set(self.action_keys(action), key)
+            )
+        return found
 
     def service_supports(self, service: str, key: str) -> bool:
         """Whether the service lists the key at all (for some action, resource type, or

@@ -245,6 +245,8 @@ class KeyChecks:
             effect = "for them the condition is always true and restricts nothing"
         else:
             effect = "for them the condition does not work as intended"
+        if every and (missing := self._missing_action(entry, effect)) is not None:
+            return missing
         which = "None of the actions of" if every else "These actions of"
         support = "supports" if every else "do not support"
         return self.ctx.finding(
@@ -255,6 +257,27 @@ class KeyChecks:
             f"Service Authorization Reference lists the key for none of them nor their "
             f"resource types, so their requests never carry it: {effect}. Move these actions "
             f"to a statement without this condition, or use a key they support.",
+            entry.pointer,
+            key=True,
+            marks=False,
+        )
+
+    def _missing_action(self, entry: ConditionEntry, effect: str) -> Finding | None:
+        """MISSING_ACTION_FOR_CONDITION_KEY: a key only one action of its service supports,
+        and the statement does not list that action (Access Analyzer: "The {actionName}
+        action must be in the action block to allow setting values for the condition key
+        {keyName}", access-analyzer-reference-policy-checks.html)."""
+        supporting = self.keys.supporting_actions(entry.key)
+        if len(supporting) != 1:
+            return None
+        action = supporting[0]
+        return self.ctx.finding(
+            Severity.ERROR,
+            "MISSING_ACTION_FOR_CONDITION_KEY",
+            f"The {action} action must be in the action block to allow setting values for "
+            f"the condition key {quote(entry.key)}: no other action supports it, so the "
+            f"requests of these actions never carry it and {effect}. Add {action} to the "
+            f"action block, or move the condition to a statement with {action}.",
             entry.pointer,
             key=True,
             marks=False,

@@ -99,6 +99,12 @@ CONDITION_RULES = rules(
         "condition, or use a key they support.",
     ),
     (
+        "MISSING_ACTION_FOR_CONDITION_KEY",
+        "Condition key only another action supports",
+        "Only one action supports the key, and the statement does not list it, so the "
+        "requests of its actions never carry the key. Add that action, or move the condition.",
+    ),
+    (
         "MISSING_TAG_KEY_IN_CONDITION",
         "Tag condition key without a tag name",
         "Write the tag key after the slash, for example aws:ResourceTag/Environment.",
