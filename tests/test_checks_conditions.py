@@ -343,6 +343,7 @@ def test_tag_keys_the_actions_do_not_support_are_access_analyzers_tag_checks() -
     allow_text = cond({"StringEquals": {"aws:ResourceTag/Team": "ops"}}, [LIST, TAG])
     finding = only(allow_text, "ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE")
     assert f'"{LIST}"' in finding.message and TAG not in finding.message
+    assert "(services ssm)" in finding.message
     assert "never allowed" in finding.message
     assert "UNSUPPORTED_ACTION_FOR_CONDITION_KEY" not in codes(allow_text)
     # Deny: a security warning, the Deny does not deny them

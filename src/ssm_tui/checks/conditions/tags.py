@@ -57,6 +57,10 @@ def _effect(op: Operator | None, entry: ConditionEntry, deny: bool) -> str:
     return "is not judged by the tag as intended"
 
 
+def _prefixes(entries: list[str]) -> list[str]:
+    return list(dict.fromkeys(e.split(":", 1)[0].lower() for e in entries))
+
+
 def unsupported_tag_key(
     ctx: CheckContext,
     state: StatementState,
@@ -72,7 +76,8 @@ def unsupported_tag_key(
         Severity.SECURITY_WARNING if deny else Severity.SUGGESTION,
         f"{code}_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
         f"{quote(entry.key)} is a tag condition key that these actions of {statement.label} "
-        f"do not support: {list_names(unsupported)}. The Service Authorization Reference "
+        f"(services {', '.join(_prefixes(unsupported))}) do not support: "
+        f"{list_names(unsupported)}. The Service Authorization Reference "
         f"lists it for none of them nor their resource types, so their requests never carry "
         f"it and each {_effect(op, entry, deny)}. Move these actions to a statement without "
         f"the tag condition, or use a condition key they support.",
