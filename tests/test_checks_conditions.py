@@ -200,6 +200,14 @@ def test_unknown_service_prefix_in_a_key() -> None:
     assert "INVALID_SERVICE" not in codes(fixed(text, "INVALID_SERVICE"))
 
 
+def test_condition_key_of_a_retired_service() -> None:
+    # AWSDeepRacerDefaultMultiUserAccess: deepracer is gone from the catalogue
+    text = cond({"Bool": {"deepracer:MultiUser": "true"}}, "s3:GetObject")
+    finding = only(text, "RETIRED_SERVICE_IN_CONDITION_KEY")
+    assert finding.severity == "warning" and "retired" in finding.message
+    assert "INVALID_SERVICE" not in codes(text)
+
+
 def test_identity_provider_keys_are_not_judged() -> None:
     assert cond_codes(cond({"StringEquals": {"accounts.google.com:aud": "x"}})) == []
     assert cond_codes(cond({"StringEquals": {"saml:sub": "x"}})) == []

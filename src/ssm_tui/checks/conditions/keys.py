@@ -30,6 +30,7 @@ from ssm_tui.iam.keys import (
     key_index,
 )
 from ssm_tui.iam.operators import Operator, split_operator
+from ssm_tui.iam.retired import retired_service
 from ssm_tui.policy.model import ConditionEntry
 
 _WHITESPACE = re.compile(r"\s")
@@ -133,6 +134,19 @@ class KeyChecks:
             message = (
                 f"{quote(key)} is not a condition key of {label}, so no request has it and "
                 f"{effect}.{did_you_mean(candidates)}"
+            )
+        elif (retired := retired_service(prefix)) is not None:
+            # A service AWS retired: the name was right when written (checks/actions.py's
+            # RETIRED_SERVICE_IN_ACTION says why this is a warning, not a typo error).
+            return ctx.finding(
+                Severity.WARNING,
+                "RETIRED_SERVICE_IN_CONDITION_KEY",
+                f"{quote(prefix)} is the prefix of {retired.name}, a service AWS has retired: "
+                f"{retired.retirement.describe('it')}, so no request has the key {quote(key)} "
+                f"and {effect}. Remove it once nothing relies on it.",
+                pointer,
+                key=True,
+                marks=False,
             )
         else:
             candidates = [

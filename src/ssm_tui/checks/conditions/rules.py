@@ -105,6 +105,13 @@ CONDITION_RULES = rules(
         "requests of its actions never carry the key. Add that action, or move the condition.",
     ),
     (
+        "RETIRED_SERVICE_IN_CONDITION_KEY",
+        "Condition key of a service AWS has retired",
+        "The key's service prefix was in the AWS catalogue and is no longer, so no request has "
+        "the key. The message says when the catalogue last listed it.",
+        False,
+    ),
+    (
         "MISSING_TAG_KEY_IN_CONDITION",
         "Tag condition key without a tag name",
         "Write the tag key after the slash, for example aws:ResourceTag/Environment.",
