@@ -88,7 +88,10 @@ def test_no_condition_key_or_variable_error_on_aws_managed_policies(corpus_dir: 
     unexplained = []
     for path in sorted((corpus_dir / "aws-managed").glob("*.json")):
         for finding in validate(path.read_text()).findings:
-            if finding.severity != "error" or finding.code not in CODES:
+            in_condition = "/Condition/" in finding.pointer
+            if finding.severity != "error" or not (
+                finding.code in CODES or (finding.code == "INVALID_SERVICE" and in_condition)
+            ):
                 continue
             where = (path.stem, finding.code, _key(finding.pointer))
             found.add(where)
