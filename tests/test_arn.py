@@ -279,3 +279,10 @@ def test_absorbed_separators_exact_forbids_wildcards_writing_the_formats_separat
     assert absorbed_separators("log-group:x:*", stream, exact=True) is None
     assert absorbed_separators("log-group:x:log-stream:*", stream, exact=True) == 0
     assert absorbed_separators("*", "${BucketName}/${ObjectName}", exact=True) is None
+
+
+def test_absorbed_separators_exact_lets_wildcards_stand_only_for_placeholders() -> None:
+    access_point = "accesspoint/${AccessPointName}/object/${ObjectName}"
+    assert absorbed_separators("*/*/*", access_point) == 0
+    assert absorbed_separators("*/*/*", access_point, exact=True) is None
+    assert absorbed_separators("*/*", "${BucketName}/${ObjectName}", exact=True) == 0

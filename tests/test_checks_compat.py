@@ -119,3 +119,13 @@ def test_variants_of_a_type_are_the_type() -> None:
     # ssm's task (ECS) format is ssm's view of ECS's task/${ClusterName}/${TaskId}
     task = f"arn:aws:ecs:us-east-1:{ACCOUNT}:task/my-cluster/*"
     assert "STATEMENT_GRANTS_NOTHING" not in codes(policy(allow("ssm:StartSession", task)))
+
+
+def test_wildcards_writing_a_finer_formats_words_do_not_make_it_that_format() -> None:
+    # "*/*/*" could be an access point object (accesspoint/${AccessPointName}/object/...) only
+    # by its wildcards writing "accesspoint" and "object": it is an object ARN
+    resource = "arn:aws:s3:::${aws:PrincipalTag/Bucket}/${aws:PrincipalTag/Project}/*"
+    assert (
+        codes_besides_security(policy(allow(["s3:GetObject", "s3:ReplicateObject"], resource)))
+        == []
+    )

@@ -263,9 +263,11 @@ def absorbed_separators(pattern: str, template: str, *, exact: bool = False) -> 
 
     `my-bucket/*` fits the object format `${BucketName}/${ObjectName}` with 0 (its `/` is the
     object's) and the bucket format `${BucketName}` with 1.  With `exact`, the pattern's
-    wildcards may not stand for a `/` or `:` the template writes: `log-group:x:*` fits
-    `log-group:${LogGroupName}:log-stream:${LogStreamName}` only by its `*` writing the
-    `log-stream:` separators, so it is not exactly of that format.
+    wildcards may stand only for the template's placeholders, never for text the template
+    writes: `log-group:x:*` fits `log-group:${LogGroupName}:log-stream:${LogStreamName}`
+    only by its `*` writing `log-stream:`, and `*/*` fits an S3 access point's
+    `accesspoint/${AccessPointName}/object/${ObjectName}` only by writing `accesspoint`, so
+    neither is exactly of that format.
     """
     tokens = _template_tokens(template)
     width = len(tokens) + 1
@@ -288,7 +290,7 @@ def absorbed_separators(pattern: str, template: str, *, exact: bool = False) -> 
             if char is None or token is None:
                 continue
             if char == "*":
-                if token == _ANY or (token != _STAR and not (exact and token in _SEPARATORS)):
+                if token == _ANY or (token != _STAR and not exact):
                     row[j + 1] = min(row[j + 1], here)
                 continue
             if token in (_ANY, _STAR):
@@ -296,7 +298,7 @@ def absorbed_separators(pattern: str, template: str, *, exact: bool = False) -> 
                 target = j + 1 if token == _ANY else j
                 cost[i + 1][target] = min(cost[i + 1][target], here + step)
             elif char == "?":
-                if not (exact and token in _SEPARATORS):
+                if not exact:
                     cost[i + 1][j + 1] = min(cost[i + 1][j + 1], here)
             elif char == token:
                 cost[i + 1][j + 1] = min(cost[i + 1][j + 1], here)

@@ -96,14 +96,23 @@ def action_takes(action: Action, resource: str) -> bool:
     )
 
 
-def _refines(other: ResourceType, mine: ResourceType) -> bool:
+@lru_cache(maxsize=1024)
+def _listed_types(catalog: Catalog, service: str) -> frozenset[str]:
+    """The resource types some action of the service lists."""
+    return frozenset(rt.name for a in catalog.actions(service).values() for rt in a.resource_types)
+
+
+def _refines(catalog: Catalog, other: ResourceType, mine: ResourceType) -> bool:
     """Can `other` be a finer resource type than `mine`, so that an ARN fitting it is not
     of `mine`?  Only between types one service defines, each with a placeholder; a type
     named as a variant of `mine` (lambda's `function alias` of `function`, ELB's
     `loadbalancer/net/` of `loadbalancer`) is the same resource to the Service
-    Authorization Reference, which lists the broad type for actions that take either."""
+    Authorization Reference, which lists the broad type for actions that take either.  A type
+    no action lists (API Gateway V2's, whose actions the catalogue merges into V1's under the
+    shared `apigateway` prefix) is no evidence either."""
     return (
         other.service == mine.service
+        and other.name in _listed_types(catalog, other.service)
         and other.arn_template != mine.arn_template
         and not other.name.lower().startswith(mine.name.lower())
         and PLACEHOLDER.search(split_arn(other.arn_template)[5]) is not None
@@ -129,7 +138,7 @@ def names_format(catalog: Catalog, resource: str, template: str) -> bool:
     if mine is None or not fit:
         return True
     for other in formats:
-        if not _refines(other, mine):
+        if not _refines(catalog, other, mine):
             continue
         better = absorbed_separators(fields[5], split_arn(other.arn_template)[5], exact=True)
         if (
