@@ -230,3 +230,16 @@ def test_policy_variable_without_its_dollar() -> None:
     assert codes(arn_policy(other, "ssm:GetParameter")) == []
     written = f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/home/${{aws:username}}/*"
     assert codes(arn_policy(written, "ssm:GetParameter")) == []
+
+
+def test_aws_owned_document_named_with_an_account() -> None:
+    resource = f"arn:aws:ssm:us-east-1:{ACCOUNT}:document/AWS-RunShellScript"
+    finding = only(arn_policy(resource, "ssm:SendCommand"), "AWS_OWNED_DOCUMENT_WITH_ACCOUNT")
+    assert finding.severity == "warning"
+    assert finding.suggestion == "arn:aws:ssm:us-east-1::document/AWS-RunShellScript"
+    for fine in (
+        "arn:aws:ssm:us-east-1::document/AWS-RunShellScript",
+        "arn:aws:ssm:*:*:document/AWS-RunShellScript",
+        f"arn:aws:ssm:us-east-1:{ACCOUNT}:document/MyDocument",
+    ):
+        assert "AWS_OWNED_DOCUMENT_WITH_ACCOUNT" not in codes(arn_policy(fine, "ssm:SendCommand"))

@@ -92,6 +92,14 @@ RULES = rules(
         "literal text, which no resource name contains. Add the $.",
         False,
     ),
+    (
+        "AWS_OWNED_DOCUMENT_WITH_ACCOUNT",
+        "AWS-owned SSM document named with an account",
+        "Documents and runbooks named AWS-..., Amazon..., AWSSupport-... belong to AWS: their ARNs "
+        "have an empty account field (arn:aws:ssm:us-east-1::document/AWS-RunShellScript), "
+        "so an ARN with your account ID names none of them. Empty the account field.",
+        False,
+    ),
     ACTION_RULES["WILDCARD_IN_SERVICE_NAME"],  # a wildcard in an ARN's service field
     # what check_variables (checks/variables.py) reports about variables in Resource
     *VARIABLE_RULES.values(),
@@ -420,6 +428,13 @@ def resources(ctx: CheckContext) -> Iterator[Finding]:
 # the ARN of /prod/db is parameter/prod/db (names in a hierarchy start with "/", PutParameter,
 # AWS Systems Manager API Reference), so parameter//... names no parameter.
 _DOUBLE_SLASH_PARAMETER = re.compile(r"(arn:[^:]*:ssm:[^:]*:[^:]*:parameter)//+")
+# "You can't use the following strings as document name prefixes. These are reserved by AWS
+# for use as document name prefixes: aws, amazon, amzn, AWSEC2, AWSConfigRemediation,
+# AWSSupport" (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateDocument.html);
+# AWS's own documents have an empty account field (see _AWS_OWNED above).
+_AWS_DOCUMENT_WITH_ACCOUNT = re.compile(
+    r"(arn:[^:]*:ssm:[^:]*:)([0-9]{12})(:(?:document|automation-definition)/(?i:aws|amazon|amzn))"
+)
 # {aws:username}: a variable's braces and name without the $ in front
 _BARE_VARIABLE = re.compile(r"(?<!\$)\{([A-Za-z0-9][\w.-]*:[\w.-]+)\}")
 
@@ -447,6 +462,19 @@ def _look_alikes(ctx: CheckContext, value: str, pointer: str) -> Iterator[Findin
             f"{quote(value)} keeps the leading slash of the parameter name, but a parameter's "
             f"ARN drops it (the ARN of /prod/db is parameter/prod/db), so this names no "
             f"parameter. Write {quote(fixed)}.",
+            pointer,
+            suggestion=fixed,
+            fix=ctx.replace_value(pointer, fixed, f"write {fixed}"),
+        )
+    owned = _AWS_DOCUMENT_WITH_ACCOUNT.match(value)
+    if owned:
+        fixed = value[: owned.start(2)] + value[owned.end(2) :]
+        yield ctx.finding(
+            Severity.WARNING,
+            "AWS_OWNED_DOCUMENT_WITH_ACCOUNT",
+            f"{quote(value)} names an AWS-owned document (names starting with aws, amazon or "
+            f"amzn are reserved for AWS) under account {owned.group(2)}, but AWS's documents "
+            f"have an empty account field, so this names none. Write {quote(fixed)}.",
             pointer,
             suggestion=fixed,
             fix=ctx.replace_value(pointer, fixed, f"write {fixed}"),
