@@ -280,6 +280,8 @@ async def test_a_sid_is_written_first_and_checked_by_the_validator() -> None:
 # The findings that say a key does not fit the actions or an operator does not fit the key.
 KEY_OPERATOR_CODES = {
     "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+    "MISSING_ACTION_FOR_CONDITION_KEY",
+    "ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
     "INVALID_GLOBAL_CONDITION_KEY",
     "INVALID_SERVICE_CONDITION_KEY",
     "INVALID_SERVICE",
