@@ -17,6 +17,7 @@ import pytest
 from cfnlint.decode import cfn_yaml
 
 from ssm_tui._data import load_data
+from ssm_tui.checks.size import policy_size
 from ssm_tui.cli.export import add_export_command, run_export
 from ssm_tui.export.formats import (
     FORMATS,
@@ -594,9 +595,11 @@ def test_cli_export_refuses_a_file_over_200000_characters(tmp_path: Any) -> None
     path.write_text(json.dumps({"Statement": [statement] * 4000}), encoding="utf-8")
     code, out, err = _run(["export", str(path), "--to", "terraform"])
     assert (code, out) == (2, "")
+    counted = policy_size(path.read_text())
     assert err == (
-        f"ssm-tui export: {path}: {len(path.read_text()):,} characters; ssm-tui reads "
-        "policies up to 200,000 characters\n"
+        f"ssm-tui export: {path}: {counted:,} characters not counting whitespace; ssm-tui "
+        "reads policies up to 200,000 characters not counting whitespace (1,000,000 "
+        "characters in all)\n"
     )
 
 
