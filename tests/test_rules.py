@@ -74,8 +74,9 @@ def _declared_by_module(module: str) -> Mapping[str, Rule]:
     resources also take."""
     if module == "variables":
         return variables.RULES
-    if module.startswith("conditions."):
-        module = "conditions"  # the package's modules report for its one registered check
+    own = any(c.run.__module__ == f"ssm_tui.checks.{module}" for c in REGISTRY)
+    if module.startswith("conditions.") and not own:
+        module = "conditions"  # the package's walk registers once, in its __init__
     target = f"ssm_tui.checks.{REPORTS_FOR.get(module, module)}"
     found: dict[str, Rule] = {}
     for check in REGISTRY:
