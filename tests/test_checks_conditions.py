@@ -586,9 +586,10 @@ def test_wildcard_with_arn_equals_is_renamed_to_arn_like() -> None:
 
 
 def test_string_like_star_is_redundant() -> None:
+    # plain StringLike "*" only tests that the key is present: Access Analyzer's
+    # EQUIVALENT_TO_NULL_FALSE, not the always-true REDUNDANT_KEY_... (one finding, not two)
     text = cond({"StringLike": {"aws:username": "*"}})
-    finding = only(text, "REDUNDANT_KEY_DUE_TO_WILDCARD_IN_CONDITION")
-    assert finding.severity == "suggestion" and '"Null"' in finding.message
+    assert cond_codes(text) == ["EQUIVALENT_TO_NULL_FALSE"]
     if_exists = cond({"StringLikeIfExists": {"aws:username": "*"}})
     assert "every request" in only(if_exists, "REDUNDANT_KEY_DUE_TO_WILDCARD_IN_CONDITION").message
     assert cond_codes(cond({"StringLike": {"aws:username": "a*"}})) == []
@@ -601,7 +602,10 @@ def test_vpc_and_vpc_endpoint_ids() -> None:
     assert only(text, "INVALID_VPCE_FORMAT").severity == "error"
     good = {"aws:SourceVpc": "vpc-0123456789abcdef0", "aws:SourceVpce": "vpce-1a2b3c4d"}
     assert cond_codes(cond({"StringEquals": good})) == []
-    assert cond_codes(cond({"StringLike": {"aws:SourceVpc": "vpc-*"}})) == []
+    # aws:SourceVpc is one of AWS's sensitive keys: a wildcard in it is too permissive
+    assert cond_codes(cond({"StringLike": {"aws:SourceVpc": "vpc-*"}})) == [
+        "WILDCARD_USAGE_TOO_PERMISSIVE"
+    ]
 
 
 def test_requested_region() -> None:

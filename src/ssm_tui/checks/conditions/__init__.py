@@ -35,3 +35,7 @@ def conditions(ctx: CheckContext) -> Iterator[Finding]:
     if ctx.document is None:
         return
     yield from ConditionChecker(ctx).run()
+
+
+# Checks of their own (each module registers one, with its rules), after the main walk.
+from ssm_tui.checks.conditions import equivalence, sensitive, services  # noqa: E402, F401

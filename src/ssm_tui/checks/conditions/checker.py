@@ -154,8 +154,12 @@ class ConditionChecker:
         good = [v for v in values if v.pointer not in e.flagged]
         if e.op.family == "IP" and e.key_lower == "aws:sourceip":
             yield from private_findings(e, values)
-        if e.op.base == "StringLike" and any(
-            isinstance(v.value, str) and v.value and set(v.value) == {"*"} for v in good
+        # only the forms that are always true; plain StringLike "*" is a presence test,
+        # reported as EQUIVALENT_TO_NULL_FALSE (conditions/equivalence.py)
+        if (
+            e.op.base == "StringLike"
+            and e.op.when_missing(()) is True
+            and any(isinstance(v.value, str) and v.value and set(v.value) == {"*"} for v in good)
         ):
             yield redundant_wildcard(e)
         yield from redundant_numbers(e, good)

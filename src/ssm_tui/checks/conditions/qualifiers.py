@@ -111,17 +111,12 @@ def _missing_key(e: EntryState) -> Finding | None:
 
 
 def redundant_wildcard(e: EntryState) -> Finding:
-    """REDUNDANT_KEY_DUE_TO_WILDCARD_IN_CONDITION: StringLike "*" only tests presence."""
-    op, key = e.op, quote(e.entry.key)
-    if op.if_exists or op.qualifier == "ForAllValues":
-        what = "is true for every request"
-        advice = "Remove the key"
-    else:
-        what = "matches every value, so it only tests that the key is present"
-        advice = f'Remove it, or write "Null": {{{key}: "false"}} if presence is the point'
+    """REDUNDANT_KEY_DUE_TO_WILDCARD_IN_CONDITION: a Like "*" that is true for every request
+    (IfExists, ForAllValues: a missing key passes too); plain StringLike "*" is a presence
+    test, EQUIVALENT_TO_NULL_FALSE in conditions/equivalence.py."""
     return e.finding(
         Severity.SUGGESTION,
         "REDUNDANT_KEY_DUE_TO_WILDCARD_IN_CONDITION",
-        f'{op.text} with the value "*" {what}. {advice}.',
+        f'{e.op.text} with the value "*" is true for every request. Remove the key.',
         key=True,
     )

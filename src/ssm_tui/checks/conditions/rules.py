@@ -223,8 +223,9 @@ CONDITION_RULES = rules(
     ),
     (
         "REDUNDANT_KEY_DUE_TO_WILDCARD_IN_CONDITION",
-        'StringLike "*"',
-        'StringLike "*" matches every value: remove the key, or use Null if presence is the point.',
+        'Like "*" that is always true',
+        'StringLikeIfExists "*" or ForAllValues:StringLike "*" is true for every request, also '
+        "one without the key: remove the key.",
     ),
     (
         "INVALID_VPC_FORMAT",
