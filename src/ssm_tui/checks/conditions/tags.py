@@ -71,19 +71,17 @@ def unsupported_tag_key(
     """The finding for tag key `entry.key` that the Action entries `unsupported` ignore."""
     statement = state.statement
     deny = statement.is_deny
-    code = "DENY" if deny else "ALLOW"
-    return ctx.finding(
-        Severity.SECURITY_WARNING if deny else Severity.SUGGESTION,
-        f"{code}_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+    return _tag_finding(
+        ctx,
+        entry,
+        deny,
+        "",
         f"{quote(entry.key)} is a tag condition key that these actions of {statement.label} "
         f"(services {', '.join(_prefixes(unsupported))}) do not support: "
         f"{list_names(unsupported)}. The Service Authorization Reference "
         f"lists it for none of them nor their resource types, so their requests never carry "
         f"it and each {_effect(op, entry, deny)}. Move these actions to a statement without "
         f"the tag condition, or use a condition key they support.",
-        entry.pointer,
-        key=True,
-        marks=False,
     )
 
 
@@ -113,15 +111,28 @@ def not_action_tag_key(
 ) -> Finding:
     statement = state.statement
     deny = statement.is_deny
-    code = "DENY" if deny else "ALLOW"
-    return ctx.finding(
-        Severity.SECURITY_WARNING if deny else Severity.SUGGESTION,
-        f"{code}_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+    return _tag_finding(
+        ctx,
+        entry,
+        deny,
+        "_NOTACTION",
         f"{statement.label} uses NotAction with the tag condition key {quote(entry.key)}, so it "
         f"covers services that support that key for none of their actions, such as "
         f"{list_names(services, 3)}: their requests never carry it, and each of their actions "
         f"{_effect(op, entry, deny)}. List the actions with Action instead, or leave the tag "
         f"condition out.",
+    )
+
+
+def _tag_finding(
+    ctx: CheckContext, entry: ConditionEntry, deny: bool, form: str, message: str
+) -> Finding:
+    """Access Analyzer's four tag-key codes: a suggestion in an Allow, a security warning in
+    a Deny (which then fails to deny); `form` is "" or "_NOTACTION"."""
+    return ctx.finding(
+        Severity.SECURITY_WARNING if deny else Severity.SUGGESTION,
+        f"{'DENY' if deny else 'ALLOW'}{form}_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+        message,
         entry.pointer,
         key=True,
         marks=False,
