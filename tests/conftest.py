@@ -68,3 +68,16 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SSM_TUI_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.delenv("TMUX", raising=False)
     return tmp_path
+
+
+# A value each condition operator family reads (IAM User Guide, Condition operators).
+GOOD_VALUE = {
+    "String": "x",
+    "ARN": "arn:aws:iam::123456789012:role/x",
+    "Numeric": "1",
+    "Date": "2025-01-01",
+    "Bool": "true",
+    "Binary": "QQ==",
+    "IP": "203.0.113.0/24",
+    "Null": "true",
+}

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import GOOD_VALUE
 from ssm_tui.access.simulate import Request, simulate
 from ssm_tui.checks import Finding, validate
 from ssm_tui.iam.catalog import ConditionKey, get_catalog
@@ -326,17 +327,6 @@ def test_ip_values(value: str, address: ipaddress.IPv4Address | ipaddress.IPv6Ad
 
 
 # --- operators for keys, keys for actions ------------------------------------------------------
-
-GOOD_VALUE = {
-    "String": "x",
-    "ARN": "arn:aws:iam::123456789012:role/x",
-    "Numeric": "1",
-    "Date": "2025-01-01",
-    "Bool": "true",
-    "Binary": "QQ==",
-    "IP": "203.0.113.0/24",
-    "Null": "true",
-}
 
 
 def as_written(record: ConditionKey) -> str:

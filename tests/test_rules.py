@@ -47,6 +47,12 @@ def _code_literals(path: Path) -> set[str]:
             isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
         ):
             return
+        if (  # NAME = "NAME": a constant naming a policy value (dynamodb:Select's), no report
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
+            and [t.id for t in node.targets if isinstance(t, ast.Name)] == [node.value.value]
+        ):
+            return
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)

@@ -11,6 +11,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, SelectionList, Static, TextArea
 
+from conftest import GOOD_VALUE
 from ssm_tui.checks import validate
 from ssm_tui.iam.catalog import ConditionKey, get_catalog
 from ssm_tui.iam.keys import condition_keys_for
@@ -296,17 +297,6 @@ KEY_OPERATOR_CODES = {
     "FORANYVALUE_WITH_SINGLE_VALUED_KEY",
     "MISSING_QUALIFIER",
     "STRING_LIKE_OPERATOR_WITH_ARN_CONDITION_KEYS",
-}
-# A value each operator family reads (IAM User Guide, Condition operators).
-GOOD_VALUE = {
-    "String": "x",
-    "ARN": "arn:aws:iam::123456789012:role/x",
-    "Numeric": "1",
-    "Date": "2025-01-01",
-    "Bool": "true",
-    "Binary": "QQ==",
-    "IP": "203.0.113.0/24",
-    "Null": "true",
 }
 
 

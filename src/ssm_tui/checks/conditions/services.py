@@ -95,8 +95,8 @@ SERVICE_SCOPED_KEYS = frozenset({"aws:vpceaccount", "aws:vpceorgid", "aws:vpceor
 
 ATTRIBUTES = "dynamodb:attributes"
 SELECT = "dynamodb:select"
-# (spelled so that tests/test_rules.py does not take the DynamoDB value for a finding code)
-SPECIFIC_ATTRIBUTES = "specific_attributes".upper()
+# the dynamodb:Select value that limits a request to the attributes it names
+SPECIFIC_ATTRIBUTES = "SPECIFIC_ATTRIBUTES"
 
 
 def _deprecated(ctx: CheckContext, entry: ConditionEntry) -> Iterator[Finding]:
