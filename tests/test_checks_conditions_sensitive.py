@@ -54,3 +54,30 @@ def test_literal_star_under_equals_is_left_to_wildcard_without_like() -> None:
     found = codes(text)
     assert CODE not in found
     assert "WILDCARD_WITHOUT_LIKE_OPERATOR" in found
+
+
+UNTRUSTWORTHY = "UNTRUSTWORTHY_CONDITION_KEY"
+
+
+def test_caller_supplied_keys_are_untrustworthy_in_allow_and_deny() -> None:
+    # AWS's own example of aws:Referer: allow only requests "from" a site
+    # (reference_policies_condition-keys.html#condition-keys-referer)
+    for effect in ("Allow", "Deny"):
+        text = cond({"StringLike": {"aws:Referer": "https://www.example.com/*"}}, effect)
+        finding = only(text, UNTRUSTWORTHY)
+        assert finding.severity is Severity.SECURITY_WARNING
+        assert finding.pointer == "/Statement/0/Condition/StringLike/aws:Referer"
+        assert "aws:Referer" in finding.message and "Referer header" in finding.message
+    text = cond({"StringEquals": {"AWS:USERAGENT": "my-client/1.0"}})
+    assert "User-Agent header" in only(text, UNTRUSTWORTHY).message
+
+
+def test_keys_aws_sets_are_not_untrustworthy() -> None:
+    for key, value in (
+        ("aws:SourceIp", "203.0.113.0/24"),
+        ("aws:SourceVpce", "vpce-1a2b3c4d"),
+        ("aws:PrincipalTag/Team", "ops"),
+        ("aws:RequestedRegion", "eu-west-1"),
+    ):
+        operator = "IpAddress" if key == "aws:SourceIp" else "StringEquals"
+        assert UNTRUSTWORTHY not in codes(cond({operator: {key: value}})), key
