@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.notifications import SeverityLevel
@@ -14,22 +15,38 @@ from textual.widgets import Input, Label, OptionList, Static, TextArea
 
 from ssm_tui.checks import Severity, validate
 from ssm_tui.library.templates import Template, printed, template, templates
-from ssm_tui.tui.messages import CopyRequest, InsertStatements, OpenInEditor
+from ssm_tui.tui.messages import CopyRequest, ExportRequest, InsertStatements, OpenInEditor
 from ssm_tui.tui.widgets import templates_pane
 from ssm_tui.tui.widgets.templates_pane import TemplatesPane
 
 PAYLOAD = "[/x] [@click=app.quit]q[/]"
 RUN_DOCUMENT = "run-document-on-instances"
+# The app's own keys (issue 12): no key of the pane may also mean one of these.
+APP_KEYS = frozenset(
+    {"ctrl+q", "f1", "f2", "f3", "f4", "f5", "f8", "f9", "ctrl+s", "ctrl+r", "ctrl+g"}
+    | {"ctrl+t", "ctrl+o", "ctrl+n", "ctrl+p", "ctrl+f", "ctrl+l"}
+)
 
 
 class Harness(App[None]):
-    """Only the pane; keeps the messages it posts and the notifications it raises."""
+    """Only the pane; keeps the messages it posts, the notifications it raises, the help
+    sections asked for and the escapes that reach the app."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "escaped", "Escaped")]
 
     def __init__(self, pane_width: int | None = None) -> None:
         super().__init__()
         self.pane_width = pane_width
         self.posted: list[Message] = []
         self.notices: list[dict[str, Any]] = []
+        self.help_sections: list[str | None] = []
+        self.escapes = 0
+
+    def action_help(self, section: str | None = None) -> None:
+        self.help_sections.append(section)
+
+    def action_escaped(self) -> None:
+        self.escapes += 1
 
     def compose(self) -> ComposeResult:
         pane = TemplatesPane(id="templates")
@@ -48,6 +65,9 @@ class Harness(App[None]):
         self.posted.append(message)
 
     def on_copy_request(self, message: CopyRequest) -> None:
+        self.posted.append(message)
+
+    def on_export_request(self, message: ExportRequest) -> None:
         self.posted.append(message)
 
     def notify(
@@ -132,13 +152,21 @@ async def test_invalid_region_shows_the_expected_form_and_insert_posts_nothing()
         assert "Not rendered" in _preview(app) and "Region" in _summary(app)
 
         # Insert from the list (i): a notification, no message, and the field to fix gets
-        # the focus; insert, append and copy from the field: the same.
-        app.pane.action_focus_list()
+        # the focus; append and copy after escape from the field, and enter in the last
+        # field: the same.
+        app.pane.focus_list()
         await pilot.press("i")
         await pilot.pause()
         assert app.focused is field
-        await pilot.press("ctrl+r", "ctrl+t", "ctrl+l")
+        await pilot.press("escape", "a")
         await pilot.pause()
+        assert app.focused is field
+        await pilot.press("escape", "c")
+        await pilot.pause()
+        app.pane.parameter_input("runbook").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.focused is field
         assert field.value == "mars-1"
         assert app.posted == []
         assert len(app.notices) == 4
@@ -176,21 +204,27 @@ async def test_custom_region_updates_the_preview_and_insert_replaces() -> None:
         assert app.notices == []
 
 
-async def test_keys_work_from_a_parameter_field_without_stealing_typed_letters() -> None:
+async def test_in_a_field_letters_are_typed_and_enter_in_the_last_one_appends() -> None:
     app = Harness()
     async with app.run_test(size=(120, 40)) as pilot:
         await _select(pilot, "delete-documents-by-prefix")
+        region = app.pane.parameter_input("region")
+        assert app.focused is region
+        await pilot.press("enter")  # not the last field: on to the next
+        assert app.focused is app.pane.parameter_input("account")
         prefix = app.pane.parameter_input("prefix")
+        await _retype(pilot, prefix, "Team-a-jk?ipce")
+        assert prefix.value == "Team-a-jk?ipce"  # typed, not acted on
+        assert app.posted == [] and app.help_sections == []
         await _retype(pilot, prefix, "Team-a-")
-        assert prefix.value == "Team-a-"  # "a" was typed, not "append"
-        assert app.posted == []
-        await pilot.press("ctrl+t")  # append, from the field
+        await pilot.press("enter")  # the last field: append
         await pilot.pause()
         assert [type(m) for m in app.posted] == [InsertStatements]
         posted = app.posted[0]
         assert isinstance(posted, InsertStatements) and posted.mode == "append"
         resource = posted.policy["Statement"][0]["Resource"]
         assert resource == ["arn:aws:ssm:us-west-2:123456789012:document/Team-a-*"]
+        assert app.query_one("#templates-list", OptionList).has_focus
 
 
 async def test_append_posts_append_mode() -> None:
@@ -232,18 +266,120 @@ async def test_copy_posts_the_rendered_policy() -> None:
         assert posted.policy == _template("console-minimum").render()
 
 
-async def test_every_binding_has_an_id_and_a_description() -> None:
-    bindings = [b for b in TemplatesPane.BINDINGS if not isinstance(b, tuple)]
+def _bindings() -> list[Binding]:
+    bindings = [b for b in TemplatesPane.BINDINGS if isinstance(b, Binding)]
     assert len(bindings) == len(TemplatesPane.BINDINGS)
+    return bindings
+
+
+def test_every_binding_has_an_id_a_description_and_a_tooltip() -> None:
+    bindings = _bindings()
     ids = {b.id for b in bindings}
     assert {
         "templates.insert-replace",
         "templates.insert-append",
         "templates.open-printed",
         "templates.copy",
+        "templates.export",
+        "templates.help",
     } <= ids
-    assert all(b.id and b.id.startswith("templates.") and b.description for b in bindings)
+    for binding in bindings:
+        assert binding.id and binding.id.startswith("templates."), binding
+        assert binding.description and binding.tooltip, binding
     assert len(ids) == len(bindings)
+
+
+def test_one_meaning_per_key_and_none_is_an_app_key() -> None:
+    keys = [key.strip() for b in _bindings() for key in b.key.split(",")]
+    assert len(keys) == len(set(keys))  # no key in two bindings
+    assert not APP_KEYS & set(keys)
+    assert not {"ctrl+r", "ctrl+t", "ctrl+g", "ctrl+l"} & set(keys)
+    assert {"i", "a", "p", "c", "e", "j", "k", "question_mark", "escape"} <= set(keys)
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("i", (InsertStatements, "replace")),
+        ("a", (InsertStatements, "append")),
+        ("p", (OpenInEditor, None)),
+        ("c", (CopyRequest, None)),
+        ("e", (ExportRequest, None)),
+    ],
+)
+@pytest.mark.parametrize("focus", ["#templates-list", "#templates-detail", "#templates-preview"])
+async def test_each_key_does_its_one_action(
+    key: str, expected: tuple[type[Message], str | None], focus: str
+) -> None:
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.query_one(focus).focus()
+        await pilot.press(key)
+        await pilot.pause()
+        assert [type(m) for m in app.posted] == [expected[0]]
+        assert getattr(app.posted[0], "mode", None) == expected[1]
+        assert app.help_sections == []
+
+
+async def test_ctrl_keys_of_the_app_do_nothing_in_the_pane() -> None:
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        field = app.pane.parameter_input("region")
+        for focus in (app.query_one("#templates-list"), field):
+            focus.focus()
+            await pilot.press("ctrl+r", "ctrl+t", "ctrl+g", "ctrl+l")
+            await pilot.pause()
+        assert app.posted == [] and app.notices == []
+
+
+async def test_j_and_k_move_the_highlight_from_the_list_or_the_detail() -> None:
+    names = [t.name for t in templates()]
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        listing = app.query_one("#templates-list", OptionList)
+        app.pane.focus_list()
+        await pilot.pause()
+        await pilot.press("j", "j")
+        assert listing.highlighted == 2
+        assert app.pane.current is not None and app.pane.current.name == names[2]
+        await pilot.press("k")
+        assert listing.highlighted == 1 and app.pane.current.name == names[1]
+        app.query_one("#templates-detail").focus()
+        await pilot.press("j")
+        assert listing.highlighted == 2 and app.pane.current.name == names[2]
+        assert app.posted == []
+
+
+async def test_question_mark_asks_the_app_for_the_templates_help() -> None:
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.pane.focus_list()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.help_sections == ["Templates"]
+
+
+async def test_focus_list_and_escape_go_to_the_list() -> None:
+    app = Harness()
+    app.AUTO_FOCUS = None
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.focused is None  # mounting the pane focuses nothing by itself
+        listing = app.query_one("#templates-list", OptionList)
+        app.pane.focus_list()
+        await pilot.pause()
+        assert app.focused is listing
+        for place in (app.pane.parameter_input("region"), app.query_one("#templates-preview")):
+            place.focus()
+            await pilot.press("escape")
+            assert app.focused is listing
+        assert app.escapes == 0
+        await pilot.press("escape")  # from the list the key is the app's
+        assert app.escapes == 1 and app.focused is listing
 
 
 @pytest.mark.parametrize(("size", "pane_width"), [((80, 24), None), ((120, 40), 40)])

@@ -4,12 +4,12 @@ The pane shows what the core's templates say (`ssm_tui.library.templates`) and a
 validator about the preview; it builds no policy itself.  Template text and exception
 messages reach the screen only as `Content` or with `markup=False` (TEXTUAL-NOTES §2.7).
 
-Keys (each Binding has an id, so the app's keymap can move it): i / a / p / c act on the
-highlighted template while the list, the detail or the preview has focus; in a parameter
-field, where letters are typed, ctrl+r / ctrl+t / ctrl+g / ctrl+l do the same (chosen not to
-shadow the app's ctrl+o, ctrl+y, ctrl+s and ctrl+n, nor tmux's ctrl+b).  Enter in the list
-goes to the template's first parameter, Enter in a field to the next one (from the last,
-back to the list), Escape back to the list.
+Keys (each Binding has an id, so the app's keymap can move it; each key means one thing, and
+none is also an app key): i / a / p / c / e act on the highlighted template and j / k move
+in the list while the list, the detail or the preview has focus.  In a parameter field
+letters are typed: Enter goes to the next field, and in the last field appends (the pane's
+main action); Escape goes back to the list.  Enter in the list goes to the template's first
+parameter.  Five templates need no filter, so `/` is not bound here.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ __all__ = ["TemplatesPane"]
 
 INVALID_MARK = "✗"
 VALID_MARK = "✓"
+HELP_SECTION = "Templates"  # the F1 help's section for this pane's keys
 
 # How each severity is counted in the preview's summary line (singular, plural).
 _SEVERITY_NOUNS: dict[Severity, tuple[str, str]] = {
@@ -115,9 +116,10 @@ def _label(parameter: TemplateParameter, *, invalid: bool) -> Content:
 class TemplatesPane(Vertical):
     """The guide's examples as templates: a list above a detail with a form and a preview.
 
-    Posts `InsertStatements` (i: mode "replace", a: mode "append"), `OpenInEditor` (p: the
-    printed example, verbatim) and `CopyRequest` (c).  An invalid parameter or a failure
-    becomes a notification and nothing is posted.
+    Posts `InsertStatements` (i: mode "replace"; a, or enter in the last parameter: mode
+    "append"), `OpenInEditor` (p: the printed example, verbatim), `CopyRequest` (c) and
+    `ExportRequest` (e).  An invalid parameter or a failure becomes a notification and nothing
+    is posted.  `focus_list()` puts the focus on the list.
     """
 
     DEFAULT_CSS = """
@@ -174,28 +176,29 @@ class TemplatesPane(Vertical):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "i,ctrl+r",
+            "i",
             "insert('replace')",
             "Insert",
             tooltip="Replace the editor's policy with this template's policy.",
             id="templates.insert-replace",
         ),
         Binding(
-            "a,ctrl+t",
+            "a",
             "insert('append')",
             "Append",
-            tooltip="Append this template's statements to the editor's policy.",
+            tooltip="Append this template's statements to the editor's policy "
+            "(enter in the last parameter too).",
             id="templates.insert-append",
         ),
         Binding(
-            "p,ctrl+g",
+            "p",
             "open_printed",
             "Printed",
             tooltip="Open the guide's example, exactly as printed, in the editor.",
             id="templates.open-printed",
         ),
         Binding(
-            "c,ctrl+l",
+            "c",
             "copy_policy",
             "Copy",
             tooltip="Copy this template's policy to the clipboard.",
@@ -209,12 +212,36 @@ class TemplatesPane(Vertical):
             id="templates.export",
         ),
         Binding(
+            "j",
+            "cursor_down",
+            "Next template",
+            show=False,
+            tooltip="Highlight the next template in the list.",
+            id="templates.next-template",
+        ),
+        Binding(
+            "k",
+            "cursor_up",
+            "Previous template",
+            show=False,
+            tooltip="Highlight the previous template in the list.",
+            id="templates.previous-template",
+        ),
+        Binding(
             "escape",
             "focus_list",
-            "Templates",
+            "To list",
             show=False,
-            tooltip="Back to the list of templates.",
+            tooltip="Back to the list of templates (from a parameter, the detail or the preview).",
             id="templates.focus-list",
+        ),
+        Binding(
+            "question_mark",
+            f"app.help({HELP_SECTION!r})",
+            "Keys",
+            show=False,
+            tooltip="The keys of the templates pane.",
+            id="templates.help",
         ),
     ]
 
@@ -408,8 +435,8 @@ class TemplatesPane(Vertical):
         position = names.index(field.parameter.name)
         if position + 1 < len(names):
             self.parameter_input(names[position + 1], field.template).focus()
-        else:
-            self.action_focus_list()
+        elif field.template is self._current and self._post_insert("append"):
+            self.focus_list()
 
     # --- actions -------------------------------------------------------------------------
     def _render_or_notify(self, doing: str) -> tuple[Template, dict[str, Any]] | None:
@@ -441,11 +468,17 @@ class TemplatesPane(Vertical):
 
     def action_insert(self, mode: str) -> None:
         """Post InsertStatements for the current template (mode "replace" or "append")."""
+        self._post_insert(mode)
+
+    def _post_insert(self, mode: str) -> bool:
+        """Post InsertStatements; False (after a notification) if the template cannot render."""
         insert_mode: Literal["replace", "append"] = "append" if mode == "append" else "replace"
         rendered = self._render_or_notify("insert" if insert_mode == "replace" else "append")
-        if rendered is not None:
-            template, policy = rendered
-            self.post_message(InsertStatements(policy, insert_mode, f"template: {template.name}"))
+        if rendered is None:
+            return False
+        template, policy = rendered
+        self.post_message(InsertStatements(policy, insert_mode, f"template: {template.name}"))
+        return True
 
     def action_copy_policy(self) -> None:
         """Post CopyRequest with the current template's policy."""
@@ -484,7 +517,22 @@ class TemplatesPane(Vertical):
             return
         self.post_message(OpenInEditor(text, f"as printed: {name}"))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_list":  # from the list itself the key passes on (to the app)
+            return not any(listing.has_focus for listing in self.query("#templates-list"))
+        return True
+
+    def action_cursor_down(self) -> None:
+        self.query_one("#templates-list", OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one("#templates-list", OptionList).action_cursor_up()
+
     def action_focus_list(self) -> None:
+        self.focus_list()
+
+    def focus_list(self) -> None:
+        """Put the focus on the list of templates (what F2 does: letters act, not type)."""
         self.query_one("#templates-list", OptionList).focus()
 
 
