@@ -6,10 +6,11 @@ import json
 import subprocess
 import sys
 from contextlib import suppress
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.notifications import SeverityLevel
@@ -20,26 +21,43 @@ from ssm_tui.access.permissions import effective_permissions
 from ssm_tui.library import managed
 from ssm_tui.library.managed import ManagedPolicy, managed_policy
 from ssm_tui.policy.format import pretty
-from ssm_tui.tui.messages import CopyRequest, OpenInEditor
+from ssm_tui.tui.messages import CopyRequest, ExportRequest, OpenInEditor
 from ssm_tui.tui.widgets.managed_pane import (
     AccessLevelChart,
     ManagedPane,
+    PolicyList,
     chart_content,
     policy_prompt,
 )
 
 PAYLOAD = "[/x] [@click=app.quit]q[/]"
 AUTOMATION_ROLE = "AmazonSSMAutomationRole"
+# The app's own keys (issue 12): no key of the pane may also mean one of these.
+APP_KEYS = frozenset(
+    {"ctrl+q", "f1", "f2", "f3", "f4", "f5", "f8", "f9", "ctrl+s", "ctrl+r", "ctrl+g"}
+    | {"ctrl+t", "ctrl+o", "ctrl+n", "ctrl+p", "ctrl+f", "ctrl+l"}
+)
 
 
 class Harness(App[None]):
-    """Only the pane; keeps the messages it posts and the notifications it raises."""
+    """Only the pane; keeps the messages it posts, the notifications it raises, the help
+    sections asked for and the escapes that reach the app."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "escaped", "Escaped")]
 
     def __init__(self, pane_width: int | None = None) -> None:
         super().__init__()
         self.pane_width = pane_width
         self.posted: list[Message] = []
         self.notices: list[dict[str, Any]] = []
+        self.help_sections: list[str | None] = []
+        self.escapes = 0
+
+    def action_help(self, section: str | None = None) -> None:
+        self.help_sections.append(section)
+
+    def action_escaped(self) -> None:
+        self.escapes += 1
 
     def compose(self) -> ComposeResult:
         pane = ManagedPane(id="managed")
@@ -55,6 +73,9 @@ class Harness(App[None]):
         self.posted.append(message)
 
     def on_copy_request(self, message: CopyRequest) -> None:
+        self.posted.append(message)
+
+    def on_export_request(self, message: ExportRequest) -> None:
         self.posted.append(message)
 
     def notify(
@@ -351,22 +372,149 @@ async def test_keys_work_from_the_document_too() -> None:
         assert document.is_syntax_aware
 
 
-def test_every_binding_has_an_id_and_a_description() -> None:
-    bindings = list(ManagedPane.BINDINGS)
-    assert all(not isinstance(b, tuple) for b in bindings)
-    ids = {b.id for b in bindings if not isinstance(b, tuple)}
+def _bindings() -> list[Binding]:
+    declared = [*ManagedPane.BINDINGS, *PolicyList.BINDINGS]
+    bindings = [b for b in declared if isinstance(b, Binding)]
+    assert len(bindings) == len(declared)
+    return bindings
+
+
+def test_every_binding_has_an_id_a_description_and_a_tooltip() -> None:
+    bindings = _bindings()
+    ids = {b.id for b in bindings}
     assert {
         "managed.open-copy",
+        "managed.list-open",
         "managed.copy",
+        "managed.export",
         "managed.next-version",
         "managed.previous-version",
         "managed.diff",
         "managed.filter",
+        "managed.next-policy",
+        "managed.previous-policy",
+        "managed.focus-list",
+        "managed.help",
     } <= ids
     assert len(ids) == len(bindings)
     for binding in bindings:
-        assert not isinstance(binding, tuple)
-        assert binding.id and binding.id.startswith("managed.") and binding.description
+        assert binding.id and binding.id.startswith("managed."), binding
+        assert binding.description and binding.tooltip, binding
+
+
+def test_one_meaning_per_key_and_none_is_an_app_key() -> None:
+    keys = [
+        key.strip()
+        for b in ManagedPane.BINDINGS
+        if isinstance(b, Binding)
+        for key in b.key.split(",")
+    ]
+    assert len(keys) == len(set(keys))  # no key in two bindings
+    assert not APP_KEYS & set(keys)
+    assert {"o", "c", "e", "v", "d", "j", "k", "slash", "question_mark", "escape"} <= set(keys)
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [("o", OpenInEditor), ("enter", OpenInEditor), ("c", CopyRequest), ("e", ExportRequest)],
+)
+async def test_each_key_from_the_list_posts_its_one_message(
+    key: str, expected: type[Message]
+) -> None:
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        policy = app.pane.policy
+        assert policy is not None
+        app.pane.focus_list()
+        await pilot.pause()
+        await pilot.press(key)
+        await pilot.pause()
+        assert [type(m) for m in app.posted] == [expected]
+        assert getattr(app.posted[0], "title", None) == f"{policy.name} {policy.latest.version_id}"
+        assert app.help_sections == []
+
+
+async def test_a_click_on_a_policy_shows_it_and_opens_nothing() -> None:
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        listing = _list(app)
+        second = listing.get_option_at_index(1)
+        await pilot.click(listing, offset=(2, 1))
+        await _settle(pilot)
+        assert listing.highlighted == 1
+        assert app.pane.policy is not None and app.pane.policy.name == second.id
+        assert app.posted == []
+
+
+async def test_j_and_k_move_the_highlight_from_the_list_or_the_detail() -> None:
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        ids = _option_ids(app)
+        listing = _list(app)
+        app.pane.focus_list()
+        await pilot.pause()
+        await pilot.press("j", "j")
+        await _settle(pilot)
+        assert listing.highlighted == 2
+        assert app.pane.policy is not None and app.pane.policy.name == ids[2]
+        await pilot.press("k")
+        await _settle(pilot)
+        assert listing.highlighted == 1 and app.pane.policy.name == ids[1]
+        app.query_one("#managed-detail").focus()
+        await pilot.press("j")
+        await _settle(pilot)
+        assert listing.highlighted == 2 and app.pane.policy.name == ids[2]
+        # In the filter, j and k are typed.
+        await pilot.press("slash", "j", "k")
+        filter_field = app.query_one("#managed-filter", Input)
+        assert app.focused is filter_field and filter_field.value == "jk"
+        assert app.posted == []
+
+
+async def test_question_mark_asks_the_app_for_the_managed_policies_help() -> None:
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        app.pane.focus_list()
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.help_sections == ["Managed policies"]
+        await pilot.press("slash", "question_mark")  # in the filter: typed
+        assert app.query_one("#managed-filter", Input).value == "?"
+        assert app.help_sections == ["Managed policies"]
+
+
+async def test_focus_list_focuses_the_list_not_the_filter() -> None:
+    app = Harness()
+    app.AUTO_FOCUS = None
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        assert app.focused is None  # mounting and loading the pane focuses nothing by itself
+        app.pane.focus_list()
+        await pilot.pause()
+        assert app.focused is _list(app)
+        await pilot.press("o")  # a letter acts, it is not typed into the filter
+        await pilot.pause()
+        assert [type(m) for m in app.posted] == [OpenInEditor]
+        assert app.query_one("#managed-filter", Input).value == ""
+
+
+async def test_escape_goes_back_to_the_list_and_from_the_list_passes_on() -> None:
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        listing = _list(app)
+        for place in ("#managed-filter", "#managed-detail", "#managed-document"):
+            app.query_one(place).focus()
+            await pilot.press("escape")
+            assert app.focused is listing, place
+        assert app.escapes == 0
+        await pilot.press("escape")
+        assert app.escapes == 1 and app.focused is listing
 
 
 async def test_policy_text_is_never_markup(monkeypatch: pytest.MonkeyPatch) -> None:

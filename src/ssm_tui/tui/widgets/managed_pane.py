@@ -42,6 +42,8 @@ _CACHE_SIZE = 32  # effective permissions kept, per (policy name, version id)
 
 PermissionKey = tuple[str, str]  # (policy name, version id)
 
+HELP_SECTION = "Managed policies"  # the F1 help's section for this pane's keys
+
 
 def _day(timestamp: str | None) -> str:
     """`2019-05-23` from `2019-05-23T16:54:21.000Z`; `unknown` when missing."""
@@ -162,11 +164,42 @@ class _WorkFailed(Message, bubble=False):
     keys: tuple[PermissionKey, ...] = ()
 
 
+class PolicyList(OptionList):
+    """The list of policies.  Enter opens a copy of the highlighted one; a click only
+    highlights it (OptionList would select, i.e. open, on a click too)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "choose",
+            "Open copy",
+            show=False,
+            id="managed.list-open",
+            tooltip="Open a copy of the highlighted policy's shown version in the editor",
+        ),
+    ]
+
+    @dataclass
+    class Chosen(Message):
+        """Enter was pressed on the highlighted policy."""
+
+        option_id: str | None
+
+    def action_choose(self) -> None:
+        option = self.highlighted_option
+        if option is not None and not option.disabled:
+            self.post_message(self.Chosen(option.id))
+
+
 class ManagedPane(Vertical):
     """Browse the bundled AWS managed policies: filter, read, open a copy, compare versions.
 
-    Posts `OpenInEditor` (o) and `CopyRequest` (c).  The data loads in a worker on mount;
-    effective permissions are counted in a worker for the shown version only, and cached.
+    Posts `OpenInEditor` (o, or enter in the list), `CopyRequest` (c) and `ExportRequest`
+    (e).  The data loads in a worker on mount; effective permissions are counted in a worker
+    for the shown version only, and cached.  Letters act while the list, the detail or the
+    document has focus; in the filter they are typed (escape, enter or down leave it).
+    `focus_list()` puts the focus on the list; nothing in the pane focuses the filter
+    except `/`.
     """
 
     DEFAULT_CSS = """
@@ -205,7 +238,7 @@ class ManagedPane(Vertical):
             "open_copy",
             "Open copy",
             id="managed.open-copy",
-            tooltip="Open a copy of the shown version in the editor",
+            tooltip="Open a copy of the shown version in the editor (enter in the list too)",
         ),
         Binding(
             "c",
@@ -245,6 +278,22 @@ class ManagedPane(Vertical):
             tooltip="Show what the shown version changed from the one before",
         ),
         Binding(
+            "j",
+            "cursor_down",
+            "Next policy",
+            show=False,
+            id="managed.next-policy",
+            tooltip="Highlight the next policy in the list",
+        ),
+        Binding(
+            "k",
+            "cursor_up",
+            "Previous policy",
+            show=False,
+            id="managed.previous-policy",
+            tooltip="Highlight the previous policy in the list",
+        ),
+        Binding(
             "slash",
             "focus_filter",
             "Filter",
@@ -253,17 +302,40 @@ class ManagedPane(Vertical):
             tooltip="Type to narrow the list by name, purpose or description",
         ),
         Binding(
-            "escape,down",
+            "escape",
+            "focus_list",
+            "To list",
+            show=False,
+            id="managed.focus-list",
+            tooltip="Back to the list of policies (from the filter, the detail or the document)",
+        ),
+        Binding(
+            "down",
             "leave_filter",
             "To list",
             show=False,
             id="managed.leave-filter",
-            tooltip="Move from the filter to the list",
+            tooltip="From the filter, move to the list",
+        ),
+        Binding(
+            "question_mark",
+            f"app.help({HELP_SECTION!r})",
+            "Keys",
+            show=False,
+            id="managed.help",
+            tooltip="The keys of the managed policies pane",
         ),
     ]
 
     _POLICY_ACTIONS = frozenset(
-        {"open_copy", "copy_document", "next_version", "previous_version", "toggle_diff"}
+        {
+            "open_copy",
+            "copy_document",
+            "export_document",
+            "next_version",
+            "previous_version",
+            "toggle_diff",
+        }
     )
 
     def __init__(
@@ -288,7 +360,7 @@ class ManagedPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter…", id="managed-filter", compact=True)
-        yield OptionList(id="managed-list", markup=False, compact=True)
+        yield PolicyList(id="managed-list", markup=False, compact=True)
         with VerticalScroll(id="managed-detail"):
             yield Static(Content("Loading managed policies…"), id="managed-title")
             yield Static(id="managed-facts")
@@ -437,9 +509,10 @@ class ManagedPane(Vertical):
         if found is not None:
             self._select(found)
 
-    @on(OptionList.OptionSelected, "#managed-list")
-    def _policy_selected(self) -> None:
-        self.query_one("#managed-detail", VerticalScroll).focus()
+    @on(PolicyList.Chosen)
+    def _policy_chosen(self, event: PolicyList.Chosen) -> None:
+        event.stop()
+        self.action_open_copy()
 
     def _select(self, policy: ManagedPolicy | None) -> None:
         self._policy = policy
@@ -460,6 +533,8 @@ class ManagedPane(Vertical):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_filter":  # only from the filter; elsewhere the key passes on
             return any(field.has_focus for field in self.query("#managed-filter"))
+        if action == "focus_list":  # from the list itself the key passes on (to the app)
+            return not any(listing.has_focus for listing in self.query("#managed-list"))
         if action in self._POLICY_ACTIONS and self.version is None:
             return None  # shown, greyed out: nothing is selected
         return True
@@ -511,10 +586,23 @@ class ManagedPane(Vertical):
             heading = self.query_one("#managed-diff-heading")
             self.call_after_refresh(heading.scroll_visible, top=True, animate=False)
 
+    def action_cursor_down(self) -> None:
+        self.query_one("#managed-list", OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one("#managed-list", OptionList).action_cursor_up()
+
     def action_focus_filter(self) -> None:
         self.query_one("#managed-filter", Input).focus()
 
+    def action_focus_list(self) -> None:
+        self.focus_list()
+
     def action_leave_filter(self) -> None:
+        self.focus_list()
+
+    def focus_list(self) -> None:
+        """Put the focus on the list of policies (what F2 does: letters act, not type)."""
         self.query_one("#managed-list", OptionList).focus()
 
     # --- the detail ------------------------------------------------------------------------
