@@ -9,7 +9,7 @@ that comes from the data reaches the screen as `Content`, never as markup.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -19,132 +19,42 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ssm_tui.tui.messages import CopyRequest, ExportRequest, OpenInEditor
+from ssm_tui.tui.widgets.managed_detail import (
+    AccessLevelChart,
+    chart_content,
+    deprecation_content,
+    diff_content,
+    facts_content,
+    first_version_note,
+    permissions_summary,
+    title_content,
+)
+from ssm_tui.tui.widgets.managed_list import PolicyList, matches, policy_prompt
+
+__all__ = [
+    "AccessLevelChart",
+    "ManagedPane",
+    "PolicyList",
+    "chart_content",
+    "matches",
+    "policy_prompt",
+]
 
 if TYPE_CHECKING:
-    from ssm_tui.access.permissions import EffectivePermissions, PermissionDiff
+    from ssm_tui.access.permissions import EffectivePermissions
     from ssm_tui.library.managed import ManagedPolicy, ManagedPolicyVersion
 
-_LEVEL_LABELS_SHORT = {"Permissions management": "Permissions mgmt"}
-_CHART_NARROW = 50  # below this many columns, long access level names are shortened
-_BAR = "█"
-_DEPRECATED_MARK = "  ⚠ deprecated"
-_SHOWN_SERVICES = 6  # services named in the summary line before "and N more"
-_SHOWN_PER_LEVEL = 40  # actions listed per access level in a diff before "and N more"
-_SHOWN_CHANGES = 20  # changed scopes listed in a diff
 _COUNT_DELAY = 0.12  # seconds: a burst of highlights (key held down) counts only the last
 _CACHE_SIZE = 32  # effective permissions kept, per (policy name, version id)
 
 PermissionKey = tuple[str, str]  # (policy name, version id)
 
 HELP_SECTION = "Managed policies"  # the F1 help's section for this pane's keys
-
-
-def _day(timestamp: str | None) -> str:
-    """`2019-05-23` from `2019-05-23T16:54:21.000Z`; `unknown` when missing."""
-    return timestamp[:10] if timestamp else "unknown"
-
-
-def _field(label: str, value: str) -> Content:
-    return Content.assemble((f"{label:<9}", "bold"), value)
-
-
-def matches(policy: ManagedPolicy, needle: str) -> bool:
-    """Does the filter text occur (any case) in the policy's name, purpose or description?"""
-    needle = needle.strip().lower()
-    return not needle or any(
-        needle in (field or "").lower()
-        for field in (policy.name, policy.purpose, policy.description)
-    )
-
-
-def policy_prompt(policy: ManagedPolicy, width: int | None = None) -> Content:
-    """The list entry: the name, a deprecation mark, and (dimmed) the purpose or `related`;
-    the dimmed part goes to a second line when it does not fit in `width` beside the name."""
-    head: list[str | tuple[str, str]] = [policy.name]
-    head_width = len(policy.name)
-    if policy.deprecated:
-        head.append((_DEPRECATED_MARK, "bold"))
-        head_width += len(_DEPRECATED_MARK)
-    tag = f"  {policy.purpose if policy.in_guide and policy.purpose else 'related'}"
-    if width is not None and head_width + len(tag) > width:
-        head.append("\n")
-    return Content.assemble(*head, (tag, "dim"))
-
-
-def chart_content(counts: Mapping[str, int], width: int) -> Content:
-    """One line per access level: the label, the count and a bar scaled to the largest count.
-    The numbers carry the meaning, so the chart reads the same without colour."""
-    if not counts:
-        return Content("")
-    from ssm_tui.iam.catalog import ACCESS_LEVELS  # loaded by then: counts come from the catalogue
-
-    order = {level: i for i, level in enumerate(ACCESS_LEVELS)}
-    counts = dict(sorted(counts.items(), key=lambda item: order.get(item[0], len(order))))
-    narrow = width < _CHART_NARROW
-    labels = {
-        level: (_LEVEL_LABELS_SHORT.get(level, level) if narrow else level) for level in counts
-    }
-    label_width = max(len(label) for label in labels.values())
-    number_width = max(len(str(n)) for n in counts.values())
-    room = max(width - label_width - number_width - 2, 4)
-    top = max(counts.values())
-    lines = []
-    for level, count in counts.items():
-        length = round(count / top * room) if top else 0
-        if count and not length:
-            length = 1
-        lines.append(
-            Content.assemble(
-                labels[level].ljust(label_width),
-                " ",
-                (str(count).rjust(number_width), "bold"),
-                " ",
-                (_BAR * length, "$accent"),
-            )
-        )
-    return Content("\n").join(lines)
-
-
-class AccessLevelChart(Widget):
-    """Action counts per access level as a bar chart that fits its width."""
-
-    DEFAULT_CSS = """
-    AccessLevelChart {
-        height: auto;
-        width: 1fr;
-    }
-    """
-
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
-        super().__init__(id=id)
-        self._counts: dict[str, int] = {}
-        self._note = Content("")
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return dict(self._counts)
-
-    def show_counts(self, counts: Mapping[str, int]) -> None:
-        self._counts = dict(counts)
-        self._note = Content("")
-        self.refresh(layout=True)
-
-    def show_note(self, note: Content) -> None:
-        """A line in place of the chart (`counting…`, an error)."""
-        self._counts = {}
-        self._note = note
-        self.refresh(layout=True)
-
-    def render(self) -> Content:
-        if not self._counts:
-            return self._note
-        return chart_content(self._counts, self.content_size.width or 40)
 
 
 @dataclass
@@ -162,33 +72,6 @@ class _WorkFailed(Message, bubble=False):
     what: str
     error: str
     keys: tuple[PermissionKey, ...] = ()
-
-
-class PolicyList(OptionList):
-    """The list of policies.  Enter opens a copy of the highlighted one; a click only
-    highlights it (OptionList would select, i.e. open, on a click too)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "enter",
-            "choose",
-            "Open copy",
-            show=False,
-            id="managed.list-open",
-            tooltip="Open a copy of the highlighted policy's shown version in the editor",
-        ),
-    ]
-
-    @dataclass
-    class Chosen(Message):
-        """Enter was pressed on the highlighted policy."""
-
-        option_id: str | None
-
-    def action_choose(self) -> None:
-        option = self.highlighted_option
-        if option is not None and not option.disabled:
-            self.post_message(self.Chosen(option.id))
 
 
 class ManagedPane(Vertical):
@@ -652,27 +535,8 @@ class ManagedPane(Vertical):
         for part in parts.values():
             part.display = True
 
-        heading: list[str | tuple[str, str]] = [(policy.name, "bold")]
-        if policy.deprecated:
-            heading.append((_DEPRECATED_MARK, "bold reverse"))
-        title.update(Content.assemble(*heading))
-
-        listed = "in the guide" if policy.in_guide else "related"
-        version_line = f"{version.version_id} of {policy.version_count}"
-        if version.is_default:
-            version_line += " (default)"
-        if len(policy.versions) == 1 < policy.version_count:
-            version_line += ", the only one bundled"
-        facts = [
-            _field("Purpose", f"{policy.purpose or 'not stated'} ({listed})"),
-            _field("ARN", policy.arn),
-            _field("Path", policy.path),
-            _field("Version", version_line),
-            _field("Released", _day(version.created)),
-            _field("Created", _day(policy.created)),
-            _field("Updated", _day(policy.updated)),
-        ]
-        self.query_one("#managed-facts", Static).update(Content("\n").join(facts))
+        title.update(title_content(policy))
+        self.query_one("#managed-facts", Static).update(facts_content(policy, version))
 
         description = self.query_one("#managed-description", Static)
         description.display = bool(policy.description)
@@ -681,17 +545,7 @@ class ManagedPane(Vertical):
         deprecation = self.query_one("#managed-deprecation", Static)
         deprecation.display = policy.deprecated
         if policy.deprecated:
-            lines = [
-                Content.assemble(
-                    ("⚠ Deprecated", "bold"),
-                    f": use {policy.replacement} instead."
-                    if policy.replacement
-                    else ": no replacement named.",
-                )
-            ]
-            if policy.deprecation_note:
-                lines.append(Content(policy.deprecation_note))
-            deprecation.update(Content("\n").join(lines))
+            deprecation.update(deprecation_content(policy))
 
         self.query_one("#managed-permissions-heading", Static).update(
             Content(f"Effective permissions of {version.version_id}")
@@ -794,75 +648,3 @@ class ManagedPane(Vertical):
                     severity="error",
                     markup=False,
                 )
-
-
-def permissions_summary(permissions: EffectivePermissions) -> Content:
-    """Totals, the services with the most actions, and what grants nothing or is denied."""
-    if permissions.error:
-        return Content(f"Cannot count: {permissions.error}")
-    by_service = {
-        service: sum(len(names) for names in levels.values())
-        for service, levels in permissions.by_service().items()
-    }
-    total = sum(by_service.values())
-    lines = [
-        Content.assemble(
-            (f"{total} action{'' if total == 1 else 's'}", "bold"),
-            f" in {len(by_service)} service{'' if len(by_service) == 1 else 's'}",
-        )
-    ]
-    ranked = sorted(by_service.items(), key=lambda item: (-item[1], item[0]))
-    if ranked:
-        named = " · ".join(f"{service} {n}" for service, n in ranked[:_SHOWN_SERVICES])
-        more = len(ranked) - _SHOWN_SERVICES
-        lines.append(Content(named + (f" · and {more} more" if more > 0 else "")))
-    actions = permissions.actions()
-    conditional = sum(1 for granted in actions.values() if granted.conditional)
-    denied = len(permissions.denied_actions())
-    notes = []
-    if conditional:
-        notes.append(f"{conditional} only under conditions")
-    if denied:
-        notes.append(f"{denied} covered by a Deny")
-    if notes:
-        lines.append(Content(" · ".join(notes)))
-    for index, reason in permissions.grants_nothing:
-        lines.append(Content(f"statement {index + 1} grants nothing: {reason}"))
-    return Content("\n").join(lines)
-
-
-def first_version_note(policy: ManagedPolicy | None, version_id: str) -> Content:
-    if policy is not None and len(policy.versions) < policy.version_count:
-        return Content(
-            f"gained/lost: only {version_id} is bundled for this policy, "
-            "so there is no earlier version to compare."
-        )
-    return Content(f"gained/lost: {version_id} is the first version; nothing to compare.")
-
-
-def _level_lines(sign: str, label: str, grouped: Mapping[str, list[str]]) -> list[Content]:
-    """`gained:`, then per access level its count and one action a line (`+ ssm:X`)."""
-    if not grouped:
-        return [Content.assemble((label, "bold"), ": nothing")]
-    lines = [Content.assemble((label, "bold"), ":")]
-    for level, names in grouped.items():
-        lines.append(Content.assemble("  ", (f"{level} ({len(names)})", "bold")))
-        lines += [Content(f"    {sign} {name}") for name in names[:_SHOWN_PER_LEVEL]]
-        more = len(names) - _SHOWN_PER_LEVEL
-        if more > 0:
-            lines.append(Content(f"    and {more} more"))
-    return lines
-
-
-def diff_content(diff: PermissionDiff) -> Content:
-    """Gained and lost actions by access level, then the actions whose scope changed."""
-    lines = [Content(diff.summary())]
-    lines += _level_lines("+", "gained", diff.gained)
-    lines += _level_lines("-", "lost", diff.lost)
-    if diff.changed:
-        lines.append(Content.assemble(("changed scope", "bold"), f" ({len(diff.changed)}):"))
-        lines += [Content(f"  ~ {change.describe()}") for change in diff.changed[:_SHOWN_CHANGES]]
-        more = len(diff.changed) - _SHOWN_CHANGES
-        if more > 0:
-            lines.append(Content(f"  and {more} more"))
-    return Content("\n").join(lines)
