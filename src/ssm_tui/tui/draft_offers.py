@@ -2,12 +2,18 @@
 
 The app offers the newest draft of the open document that differs from it: with a file
 open, that file's drafts; with none, the untitled drafts of instances that are gone.  The
-choice (restore, keep for later, discard) is a `ChoiceScreen`; texts are shown literally.
+choice (restore, keep for later, discard) is a `ChoiceScreen` whose safe answer, focused and
+given by Enter and escape, is keep; it ignores keys for `OFFER_GRACE` seconds after it
+appears, so what the user was typing into the editor does not answer it.  Texts are shown
+literally.
 """
 
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from ssm_tui.tui.screens import ChoiceScreen
@@ -23,6 +29,8 @@ WHOSE = {
     "abandoned": "by an ssm-tui that is no longer running",
     "running": "by an ssm-tui that is still running",
 }
+OFFER_GRACE = 0.4  # seconds after the offer appears during which keys are ignored
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 CHOICES = [
     ("restore", "Restore", "r"),
     ("keep", "Keep for later", "k"),
@@ -74,17 +82,48 @@ def files_with_drafts_notice(names: list[str]) -> str:
     return f"Unsaved drafts are kept for {shown}: open the file (ctrl+o) to restore one."
 
 
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}{'s' if count != 1 else ''} ago"
+
+
+def human_time(saved_at: datetime, now: datetime | None = None, tz: tzinfo | None = None) -> str:
+    """When `saved_at` (time-zone aware) was, said the way a person would, in the local
+    time zone (`tz` for tests): "just now", "40 seconds ago", "4 minutes ago", "2 hours
+    ago" (the same day), "yesterday at 14:05", "on 3 Nov at 09:12" (with the year if not
+    this one).  A time in the future (another clock ahead) is "just now" within a minute,
+    else said by its date and time ("today at 14:05")."""
+    now = now or datetime.now(UTC)
+    local, local_now = saved_at.astimezone(tz), now.astimezone(tz)
+    seconds = (now - saved_at).total_seconds()
+    if -60 < seconds < 5:
+        return "just now"
+    if seconds > 0:
+        if seconds < 60:
+            return _plural(int(seconds), "second")
+        if seconds < 3600:
+            return _plural(int(seconds // 60), "minute")
+        if local.date() == local_now.date():
+            return _plural(int(seconds // 3600), "hour")
+    clock = f"{local:%H:%M}"
+    if local.date() == local_now.date():
+        return f"today at {clock}"
+    if local.date() == local_now.date() - timedelta(days=1):
+        return f"yesterday at {clock}"
+    year = "" if local.year == local_now.year else f" {local.year}"
+    return f"on {local.day} {MONTHS[local.month - 1]}{year} at {clock}"
+
+
 def offer_question(found: FoundDraft, name: str, text: str, more: int) -> str:
     """What the offer says of the draft `found` of the document `name` (whose editor holds
     `text`): what it is, how old, whose, whether the file changed, and `more` older ones."""
-    from ssm_tui.drafts import describe_age, describe_changes, file_changed_since_draft
+    from ssm_tui.drafts import describe_changes, file_changed_since_draft
 
     draft = found.draft
     if found.state == "other-host":
         whose = f"by an ssm-tui on {draft.instance.host} (it may still run there)"
     else:
         whose = WHOSE[found.state]
-    age = describe_age(draft.saved_at_datetime)
+    age = f"saved {human_time(draft.saved_at_datetime)}"
     if draft.untitled:
         count = len(draft.text.splitlines())
         lines = [
@@ -106,6 +145,17 @@ def offer_question(found: FoundDraft, name: str, text: str, more: int) -> str:
     return "\n".join(lines)
 
 
-def offer_screen(question: str) -> ChoiceScreen:
-    """The offer: restore (r), keep for later (k, and escape) or discard (d)."""
-    return ChoiceScreen(question, list(CHOICES), cancel="keep", title="Unsaved draft")
+def offer_screen(
+    question: str, *, grace: float | None = None, clock: Callable[[], float] = time.monotonic
+) -> ChoiceScreen:
+    """The offer: restore (r), keep for later (k, and Enter and escape) or discard (d); keys
+    in the first `grace` seconds (default `OFFER_GRACE`) are ignored."""
+    return ChoiceScreen(
+        question,
+        list(CHOICES),
+        cancel="keep",
+        safe="keep",
+        title="Unsaved draft",
+        grace=OFFER_GRACE if grace is None else grace,
+        clock=clock,
+    )
