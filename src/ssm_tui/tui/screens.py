@@ -28,7 +28,8 @@ ResultType = TypeVar("ResultType")
 
 class GuardedDialog(ModalScreen[ResultType]):
     """A modal screen that ignores every key for `grace` seconds after it is shown (or shown
-    again), measured with `clock`; keys that were queued before it mounted are ignored too."""
+    again), measured with `clock`; with a grace, keys that reach it before it is shown are
+    ignored too."""
 
     def __init__(self, *, grace: float = 0.0, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
