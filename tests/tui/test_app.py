@@ -276,7 +276,7 @@ async def test_narrow_layout_switches_between_library_and_editor() -> None:
         await settle(pilot)
         assert app.query_one("#workspace").display and not app.query_one("#library").display
         findings = app.query_one("#findings")
-        assert findings.region.height >= 5 + 2  # at least 5 rows of findings inside a border
+        assert findings.region.height >= 6  # at least 6 one-line findings (issue 12)
         await pilot.press("f2")
         await pilot.pause()
         assert app.query_one("#library").display and not app.query_one("#workspace").display
@@ -302,7 +302,7 @@ async def test_help_lists_every_key_with_its_id() -> None:
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        ids = {row[2] for row in app.screen.rows}
+        ids = {row[-1] for row in app.screen.rows}
         assert {"app.help", "editor.copy", "editor.save", "app.quit"} <= ids
         await pilot.press("escape")
 

@@ -219,13 +219,15 @@ async def test_policy_text_in_the_editor_and_the_findings() -> None:
         text = _assert_safe(app)
         assert f'"Sid": "{PAYLOAD}",' in text
 
-        # Raw escape sequences in the editor (a pasted or opened file): shown as their
-        # printable rest, reported as invalid characters, never sent to the terminal.
+        # Raw escape sequences in the editor (a pasted or opened file): each control
+        # character shown as its Unicode picture (ESC as ␛, BEL as ␇), reported as invalid
+        # characters, never sent to the terminal.
         app.editor.load_text(POLICY.replace(f'"Sid": "{PAYLOAD}"', f'"Sid": "{ANSI}"'))
         await settle(pilot)
         assert "INVALID_CHARACTER" in {f.code for f in app.findings.findings}
         text = _assert_safe(app)
-        assert f'"Sid": "{ANSI_SHOWN}",' in text
+        pictured = ANSI.translate({code: chr(0x2400 + code) for code in range(0x20)})
+        assert "␛" in pictured and f'"Sid": "{pictured}",' in text
 
 
 # --- file names: the border title, the path screen, notifications -------------------------
@@ -244,7 +246,8 @@ async def test_file_names_in_the_title_the_path_screen_and_notifications(
         assert app.editor.text == CLEAN_POLICY
         assert FILE_NAME_SHOWN in _assert_safe(app)  # the editor's border title
 
-        # Open a file that does not exist, named with the payloads: an error notification.
+        # Open a file that does not exist, named with the payloads: the prompt stays, with
+        # the reason under the path (literal text), for correction.
         app.action_open()
         await pilot.pause()
         assert isinstance(app.screen, PathScreen)
@@ -255,9 +258,13 @@ async def test_file_names_in_the_title_the_path_screen_and_notifications(
         _assert_safe(app)
         await pilot.press("enter")
         await pilot.pause()
+        assert isinstance(app.screen, PathScreen)
+        problem = app.screen.problem
+        assert problem.startswith(f"Not opened: {PAYLOAD} ") and "no such file" in problem
+        assert f"Not opened: {PAYLOAD} {ANSI_SHOWN}" in _assert_safe(app)
+        await pilot.press("escape")
+        await pilot.pause()
         assert not isinstance(app.screen, PathScreen)
-        assert any(f"Not opened: {PAYLOAD} {ANSI_SHOWN}" in toast for toast in _toasts(app))
-        _assert_safe(app)
 
         # Save under another hostile name: a notification, then the new border title.
         await pilot.press("x")

@@ -1,8 +1,10 @@
 """The ssm-tui application: library panes, the policy editor with live findings, copy.
 
-Layout: at 100 columns and wider the library (managed policies, templates) sits left of
-the workspace (editor above findings); narrower, one of the two fills the screen and F2/F3
-switch.  Below 60x20 the app says the terminal is too small.  The core does every policy
+Layout: a navigation bar on top (Library F2 | Editor F3 | Findings F4, the focused one
+marked), the status line and the footer at the bottom.  At 100 columns and wider the library
+(managed policies, templates) sits left of the workspace (editor above findings), growing
+with the terminal; narrower, one of the two fills the screen and F2/F3 switch.  Below 60x20
+the app says the terminal is too small.  The core does every policy
 judgement; this module only shows it: the validation worker posts `ValidationDone`, and the
 policy text is read and edited by `ssm_tui.policy.edit` (reusing the validator's parse).
 The open file is an `OpenDocument`; draft offers, copying and export saving have modules
@@ -26,7 +28,7 @@ from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, TabbedContent, TabPane, TextArea
+from textual.widgets import TabbedContent, TabPane, TextArea
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ssm_tui.crash import EXIT_INTERNAL
@@ -48,8 +50,11 @@ from ssm_tui.tui.screens import (
 )
 from ssm_tui.tui.terminal_safety import ControlCharacterFilter
 from ssm_tui.tui.theme import ANSI_THEMES, saved_theme
-from ssm_tui.tui.widgets.findings_list import FindingsList
+from ssm_tui.tui.widgets.find_bar import FindBar
+from ssm_tui.tui.widgets.findings_list import FindingsList, FindingsPanel
+from ssm_tui.tui.widgets.pane_footer import PaneFooter
 from ssm_tui.tui.widgets.policy_editor import PolicyEditor
+from ssm_tui.tui.widgets.status_line import NavBar, StatusLine
 
 if TYPE_CHECKING:
     from ssm_tui.checks import Finding, ValidationResult
@@ -83,8 +88,10 @@ class SsmTuiApp(App[None]):
     TITLE = "ssm-tui"
     CSS_PATH = "app.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
+    NOTIFICATION_TIMEOUT = 4  # seconds: notices never cover the findings for long
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Keys", id="app.help", tooltip="Every key of the app"),
+        Binding("f1", "help", "Help", id="app.help", tooltip="Every key of the app, by pane"),
         Binding(
             "f2",
             "show_library",
@@ -93,7 +100,29 @@ class SsmTuiApp(App[None]):
             tooltip="Managed policies and templates",
         ),
         Binding("f3", "show_editor", "Editor", id="app.editor", tooltip="The policy editor"),
-        Binding("f4", "focus_findings", "Findings", id="app.findings", show=False),
+        Binding(
+            "f4",
+            "focus_findings",
+            "Findings",
+            id="app.findings",
+            tooltip="The findings list (Tab indents in the editor, so F4 leads there)",
+        ),
+        Binding("ctrl+f", "find", "Find", id="editor.find", tooltip="Find text in the editor"),
+        Binding(
+            "ctrl+l",
+            "go_to_line",
+            "Go to line",
+            id="editor.go-to-line",
+            tooltip="Go to a line (and column) of the editor",
+        ),
+        Binding(
+            "alt+w",
+            "toggle_wrap",
+            "Wrap",
+            id="editor.wrap",
+            show=False,
+            tooltip="Soft-wrap long lines on or off (a one-line policy opens wrapped)",
+        ),
         Binding("f5", "format", "Format", id="editor.format", tooltip="Pretty-print the policy"),
         # TextArea keeps F6 (select line), F7 (select all), ctrl+y (redo), ctrl+a/e (line
         # start/end), ctrl+k/u/w/d (deletions) and ctrl+x/c/v/z for itself.
@@ -130,7 +159,7 @@ class SsmTuiApp(App[None]):
             show=False,
             tooltip="Export the policy as JSON, an AWS CLI command, Terraform or CloudFormation",
         ),
-        Binding("ctrl+s", "save", "Save", id="editor.save"),
+        Binding("ctrl+s", "save", "Save", id="editor.save", tooltip="Save to the file"),
         Binding(
             "ctrl+r",
             "simulate",
@@ -145,9 +174,13 @@ class SsmTuiApp(App[None]):
             id="editor.build",
             tooltip="Build a statement: search actions, fill ARNs, add a condition, append it",
         ),
-        Binding("ctrl+o", "open", "Open", id="editor.open", show=False),
-        Binding("ctrl+n", "new", "New", id="editor.new", show=False),
-        Binding("ctrl+q", "quit_app", "Quit", id="app.quit", priority=True),
+        Binding(
+            "ctrl+o", "open", "Open", id="editor.open", show=False, tooltip="Open a policy file"
+        ),
+        Binding("ctrl+n", "new", "New", id="editor.new", show=False, tooltip="A new policy"),
+        Binding(
+            "ctrl+q", "quit_app", "Quit", id="app.quit", priority=True, tooltip="Leave ssm-tui"
+        ),
     ]
 
     def __init__(self, path: str | None = None, *, restore_drafts: bool = True) -> None:
@@ -160,6 +193,7 @@ class SsmTuiApp(App[None]):
         self._restore_drafts = restore_drafts
         self._control_filter = ControlCharacterFilter()
         self._started = False  # True once the first frame is painted
+        self.policy_type = "managed"  # a PolicyType value: decides the size quota
         self._last_simulation: dict[str, str] = {}  # the simulator's fields, kept between openings
         self._store: DraftStore | None = None  # created on first use (after the first paint)
         self._deferred_drafts: set[str] = set()  # draft files the user chose to keep for later
@@ -173,6 +207,7 @@ class SsmTuiApp(App[None]):
 
     # --- composition --------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        yield NavBar(id="nav")
         with Horizontal(id="main"):
             with Vertical(id="library"), TabbedContent(id="library-tabs"):
                 # the panes are mounted just after the first paint (see _mount_library)
@@ -180,8 +215,10 @@ class SsmTuiApp(App[None]):
                 yield TabPane("Templates", id="templates-tab")
             with Vertical(id="workspace"):
                 yield PolicyEditor(id="editor")
-                yield FindingsList(id="findings")
-        yield Footer(show_command_palette=True, compact=True)
+                yield FindBar(id="find-bar")
+                yield FindingsPanel(id="findings-panel")
+        yield StatusLine(id="status")
+        yield PaneFooter(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         if self.no_color:
@@ -202,6 +239,45 @@ class SsmTuiApp(App[None]):
         self.editor.focus()
         self.on_resize()
         self.call_after_refresh(self._mount_library)
+
+    # Which of the app's keys the footer shows, by the focused pane (most useful first; the
+    # pane's own keys come before these, and keys are left out from the end until they fit).
+    FOOTER_KEYS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "editor": (
+            "app.quit",
+            "app.help",
+            "app.library",
+            "app.findings",
+            "editor.save",
+            "editor.copy",
+            "editor.simulate",
+            "editor.find",
+        ),
+        "findings": ("app.editor", "app.quit", "app.help", "app.library", "editor.copy"),
+        "library": ("app.editor", "app.quit", "app.help"),
+        "find": ("app.quit",),
+    }
+
+    def pane_of(self, widget: object) -> str:
+        """"library", "editor", "findings" or "find": the pane `widget` is in."""
+        node = widget
+        while node is not None:
+            node_id = getattr(node, "id", None)
+            if node_id in ("library", "find-bar"):
+                return "library" if node_id == "library" else "find"
+            if node_id == "findings-panel":
+                return "findings"
+            node = getattr(node, "parent", None)
+        return "editor"
+
+    def footer_keys(self, focused: object) -> tuple[str, ...]:
+        return self.FOOTER_KEYS[self.pane_of(focused)]
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        pane = self.pane_of(event.widget)
+        if pane != "find":
+            with contextlib.suppress(Exception):
+                self.query_one(NavBar).show_pane(pane)
 
     def on_unmount(self) -> None:
         # The app is gone: its drafts may now be offered to another instance (the OS does
@@ -249,6 +325,7 @@ class SsmTuiApp(App[None]):
                 problems.append(f"unknown theme {self._settings.theme!r}")
         if self._settings.keymap:
             self.set_keymap(self._settings.keymap)
+            problems.extend(self.remap_problems())
         for problem in problems:
             self.notify(f"Settings: {problem}", severity="warning", markup=False)
 
@@ -383,11 +460,17 @@ class SsmTuiApp(App[None]):
         return self.query_one("#findings", FindingsList)
 
     @property
+    def status(self) -> StatusLine:
+        return self.query_one("#status", StatusLine)
+
+    @property
     def dirty(self) -> bool:
         return self.editor.text != self.document.saved_text
 
     def _set_buffer(self, text: str, title: str, *, saved: bool) -> None:
         self.editor.load_text(text)
+        # a policy printed on one line (the guide, the AWS CLI) opens wrapped
+        self.editor.wrap_long_lines(self._editor_text_width())
         self.document.title = title
         if saved:
             self.document.saved_text = text
@@ -395,10 +478,61 @@ class SsmTuiApp(App[None]):
         if self._started:
             self.validate_now()
 
+    def _editor_text_width(self) -> int:
+        """Cells for text in the editor (the layout may not have run yet: estimate it)."""
+        width = self.editor.content_size.width
+        if width <= 0:
+            library = self.size.width * 32 // 100 if self.size.width >= 100 else 0
+            width = self.size.width - library - 2
+        return max(width - self.editor.gutter_width - 1, 20)
+
     def _update_title(self) -> None:
-        marker = " ●" if self.dirty else ""
+        dirty = self.dirty
+        marker = " ●" if dirty else ""
         self.editor.border_title = Content(f"{self.document.title}{marker}")
         self.sub_title = self.document.title
+        with contextlib.suppress(Exception):  # the status line is composed after the editor
+            self.status.set_status(file=self.document.title, modified=dirty)
+
+    # --- the status line ------------------------------------------------------------------
+    @on(TextArea.SelectionChanged, "#editor")
+    def _cursor_moved(self) -> None:
+        self._show_cursor_status()
+
+    def _show_cursor_status(self) -> None:
+        row, column = self.editor.cursor_location
+        line, col = row + 1, column + 1
+        finding = self._finding_at(line, col)
+        summary, severity = "", None
+        if finding is not None:
+            from ssm_tui.tui.widgets.findings_list import first_sentence
+            from ssm_tui.tui.widgets.status_line import finding_summary
+
+            severity = finding.severity.value
+            summary = finding_summary(severity, finding.code, first_sentence(finding.message))
+        self.status.set_status(line=line, column=col, finding=summary, severity=severity)
+
+    def _finding_at(self, line: int, column: int) -> Finding | None:
+        """The most severe finding whose span holds (line, column), 1-based."""
+        if self.result is None or self.result.policy.text != self.editor.text:
+            return None
+        best: Finding | None = None
+        for finding in self.result.findings:
+            start = (finding.line, finding.column)
+            end = (finding.end_line, finding.end_column)
+            inside = start <= (line, column) <= max(end, start)
+            if inside and (best is None or finding.severity.rank < best.severity.rank):
+                best = finding
+        return best
+
+    def _show_size_status(self, result: ValidationResult) -> None:
+        limit = result.size_limit
+        size = f"{result.size:,}/{limit:,}" if limit is not None else f"{result.size:,}"
+        self.status.set_status(
+            size=size,
+            over_quota=limit is not None and result.size > limit,
+            policy_type=result.policy_type.label,
+        )
 
     # --- live validation ----------------------------------------------------------------
     @on(TextArea.Changed, "#editor")
@@ -414,13 +548,13 @@ class SsmTuiApp(App[None]):
     def validate_now(self) -> None:
         if not self.is_running:  # a debounce timer that fired while the app shuts down
             return
-        self._validate(self.editor.text)
+        self._validate(self.editor.text, self.policy_type)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="validate")
-    def _validate(self, text: str) -> None:
+    def _validate(self, text: str, policy_type: str) -> None:
         from ssm_tui.checks import validate
 
-        result = validate(text)
+        result = validate(text, policy_type)
         if not get_current_worker().is_cancelled:
             self.post_message(ValidationDone(text, result))
 
@@ -436,6 +570,8 @@ class SsmTuiApp(App[None]):
         self.result = message.result
         self.findings.show_result(message.result)
         self.editor.mark_findings(message.result.findings)
+        self._show_size_status(message.result)
+        self._show_cursor_status()
 
     def _parsed(self) -> ParsedJson | None:
         """The last validation's parse (the edits use it only if it is of the editor's
@@ -507,6 +643,7 @@ class SsmTuiApp(App[None]):
         self.editor.cursor_location = (finding.line - 1, finding.column - 1)
         self.editor.scroll_cursor_visible(center=True)
         self.editor.focus()
+        self._show_cursor_status()
 
     @on(FindingsList.ApplyFix)
     def _apply_fix(self, event: FindingsList.ApplyFix) -> None:
@@ -740,12 +877,64 @@ class SsmTuiApp(App[None]):
             self.notify(f"Could not save the settings: {exc}", severity="warning", markup=False)
 
     def watch_theme(self, theme: str) -> None:
+        with contextlib.suppress(Exception):  # before compose there is no editor yet
+            self.editor.follow_theme(dark=self.current_theme.dark)
         if getattr(self, "_settings", None) is None or self.settings.theme == theme:
             return
         from ssm_tui.settings import save_settings
 
         self.settings = self.settings.model_copy(update={"theme": theme})
         self._persist_settings(save_settings)
+
+    # --- find, go to line, wrap, policy type ------------------------------------------------
+    def action_find(self) -> None:
+        self._open_find_bar("find")
+
+    def action_go_to_line(self) -> None:
+        self._open_find_bar("line")
+
+    def _open_find_bar(self, mode: str) -> None:
+        self.action_show_editor()
+        bar = self.query_one(FindBar)
+        bar.open(mode, self.editor.document.lines, self.editor.cursor_location)  # type: ignore[arg-type]
+
+    @on(FindBar.Go)
+    def _find_go(self, message: FindBar.Go) -> None:
+        row, column = message.location
+        editor = self.editor
+        row = min(row, editor.document.line_count - 1)
+        column = min(column, len(editor.document.get_line(row)))
+        if message.length:
+            from textual.widgets.text_area import Selection
+
+            editor.selection = Selection((row, column), (row, column + message.length))
+        else:
+            editor.cursor_location = (row, column)
+            editor.focus()
+        editor.scroll_cursor_visible(center=True)
+
+    @on(FindBar.Closed)
+    def _find_closed(self) -> None:
+        self.editor.focus()
+
+    def action_toggle_wrap(self) -> None:
+        self.editor.soft_wrap = not self.editor.soft_wrap
+        self.editor.scroll_cursor_visible(center=True)
+        self.status.set_status(extras=("wrap",) if self.editor.soft_wrap else ())
+        self.notify(f"Soft wrap {'on' if self.editor.soft_wrap else 'off'}.", markup=False)
+
+    def action_cycle_policy_type(self) -> None:
+        """Check the policy as the next policy type (each has its own size quota)."""
+        from ssm_tui.checks import PolicyType
+
+        kinds = list(PolicyType)
+        current = PolicyType(self.policy_type)
+        self.policy_type = kinds[(kinds.index(current) + 1) % len(kinds)].value
+        self.notify(f"Checked as: {PolicyType(self.policy_type).label}.", markup=False)
+        self.validate_now()
+
+    def action_save_as(self) -> None:
+        self._save_as()
 
     # --- editor actions -----------------------------------------------------------------
     def action_format(self) -> None:
@@ -771,18 +960,26 @@ class SsmTuiApp(App[None]):
         self.post_message(OpenInEditor(SKELETON, UNTITLED))
 
     def action_open(self) -> None:
+        from ssm_tui.export.files import FileProblem, LoadedFile
+
         self.checkpoint()
+        read: dict[Path, LoadedFile] = {}
+
+        def check(path: str) -> str | None:
+            """Read the file now: a path that fails stays in the prompt, with the reason."""
+            target = Path(path).expanduser()
+            try:
+                read[target] = self.document.read(target)
+            except FileProblem as exc:
+                return f"Not opened: {exc}"
+            return None
 
         def opened(path: str | None) -> None:
-            from ssm_tui.export.files import FileProblem
-
             if not path:
                 return
             target = Path(path).expanduser()
-            try:
-                loaded = self.document.read(target)
-            except FileProblem as exc:
-                self.notify(f"Not opened: {exc}", severity="error", markup=False, timeout=10)
+            loaded = read.get(target)
+            if loaded is None:
                 return
 
             def load(answer: bool | None = True) -> None:
@@ -806,7 +1003,7 @@ class SsmTuiApp(App[None]):
             else:
                 load()
 
-        self.push_screen(PathScreen("Open a policy file"), opened)
+        self.push_screen(PathScreen("Open a policy file", check=check), opened)
 
     def action_save(self) -> None:
         if self.source_path is None:
@@ -942,6 +1139,11 @@ class SsmTuiApp(App[None]):
         self.main_screen.add_class("-show-library")
         tabs = self.query_one("#library-tabs", TabbedContent)
         pane = tabs.active_pane
+        content = pane.children[0] if pane is not None and pane.children else None
+        focus_list = getattr(content, "focus_list", None)
+        if callable(focus_list):  # the pane's list, not its filter box (typing would go there)
+            focus_list()
+            return
         target = next((w for w in pane.query("*") if w.focusable), None) if pane else None
         (target or tabs).focus()
 
@@ -954,18 +1156,43 @@ class SsmTuiApp(App[None]):
         self.action_show_editor()
         self.findings.focus()
 
-    def action_help(self) -> None:
-        remapped = self.settings.keymap
-        rows = []
-        seen = set()
-        for node in (self, self.screen, *self.screen.walk_children()):
-            for binding in getattr(node, "BINDINGS", []):
-                if not isinstance(binding, Binding) or binding.id is None or binding.id in seen:
-                    continue
-                seen.add(binding.id)
-                key = remapped.get(binding.id, binding.key)
-                rows.append((key, binding.description or binding.action, binding.id))
-        self.push_screen(HelpScreen(rows))
+    def key_owners(self) -> list[type]:
+        """The classes whose keys F1 lists (and remaps are checked against), in order."""
+        from ssm_tui.tui import screens
+        from ssm_tui.tui.builder_screen import BuilderScreen
+        from ssm_tui.tui.export_screen import ExportScreen
+        from ssm_tui.tui.simulator_screen import SimulatorScreen
+        from ssm_tui.tui.widgets.managed_pane import ManagedPane
+        from ssm_tui.tui.widgets.templates_pane import TemplatesPane
+
+        dialogs = [
+            getattr(screens, name)
+            for name in ("ConfirmScreen", "ChoiceScreen", "PathScreen", "HelpScreen")
+        ]
+        return [
+            type(self),
+            FindBar,
+            FindingsList,
+            ManagedPane,
+            TemplatesPane,
+            BuilderScreen,
+            SimulatorScreen,
+            ExportScreen,
+            *dialogs,
+        ]
+
+    def remap_problems(self) -> list[str]:
+        from ssm_tui.tui.keys import remap_conflicts
+
+        return remap_conflicts(self.settings.keymap, self.key_owners())
+
+    def action_help(self, section: str | None = None) -> None:
+        """F1: every key by section (`section`: open at that one, e.g. "Managed policies")."""
+        from ssm_tui.tui.keys import help_rows
+
+        rows: list[Any] = list(help_rows(self.key_owners(), self.settings.keymap))
+        notes = [f"Key remap problem: {problem}" for problem in self.remap_problems()]
+        self.push_screen(HelpScreen(rows, section=section, notes=notes))
 
     def action_quit_app(self) -> None:
         if not self.dirty:

@@ -1,7 +1,11 @@
 """The JSON policy editor: a TextArea whose gutter marks the lines that have findings.
 
 The mark is a symbol in the gutter drawn in reverse video (✗ error, ▲ security warning,
-! warning, · suggestion), so it reads the same with NO_COLOR as in colour.
+! warning, · suggestion), so it reads the same with NO_COLOR as in colour.  Control
+characters in the text (NUL, ESC, DEL, ...) are drawn as their Unicode pictures (␀, ␛, ␡)
+in reverse video, one cell each, so columns stay where they are and a jump to an
+INVALID_CHARACTER finding shows what is there.  Long lines can be soft-wrapped; the marks
+and the jumps go by the document's lines and columns either way.
 """
 
 from __future__ import annotations
@@ -11,11 +15,20 @@ from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.strip import Strip
 from textual.widgets import TextArea
 
 if TYPE_CHECKING:
     from ssm_tui.checks import Finding
+
+# C0 controls other than tab (shown as indentation) and DEL, each as its Control Pictures
+# glyph (U+2400-U+2421): one cell, so a column in the document is a column on screen.
+CONTROL_PICTURES = {code: chr(0x2400 + code) for code in range(0x20) if code != 0x09}
+CONTROL_PICTURES[0x7F] = "\u2421"
+_CONTROL_TABLE = str.maketrans(CONTROL_PICTURES)
+_CONTROL_STYLE = Style(reverse=True, bold=True)
+DARK_SYNTAX_THEME, LIGHT_SYNTAX_THEME = "monokai", "github_light"
 
 SEVERITY_SYMBOLS = {
     "error": "✗",
@@ -56,6 +69,30 @@ class PolicyEditor(TextArea):
         """0-based line → the most severe severity on that line."""
         return dict(self._marks)
 
+    def follow_theme(self, *, dark: bool) -> None:
+        """Use a syntax theme that matches the app's theme (a light app, a light editor)."""
+        self.theme = DARK_SYNTAX_THEME if dark else LIGHT_SYNTAX_THEME
+
+    def wrap_long_lines(self, width: int | None = None) -> bool:
+        """Soft-wrap when a line is wider than the editor (a policy printed on one line, as
+        the guide and the AWS CLI print them); True when it does."""
+        limit = width if width is not None else max(self.content_size.width - self.gutter_width, 20)
+        longest = max((len(line) for line in self.document.lines), default=0)
+        self.soft_wrap = longest > limit
+        return self.soft_wrap
+
+    def get_line(self, line_index: int) -> Text:
+        # the document's line, not super()'s Text: Rich drops BEL, BS, VT, FF and CR from
+        # a Text, which would shift every later column
+        plain = self.document.get_line(line_index)
+        if plain.isprintable() or not any(ord(c) in CONTROL_PICTURES for c in plain):
+            return super().get_line(line_index)
+        shown = Text(plain.translate(_CONTROL_TABLE), end="", no_wrap=True)
+        for index, char in enumerate(plain):
+            if ord(char) in CONTROL_PICTURES:
+                shown.stylize(_CONTROL_STYLE, index, index + 1)
+        return shown
+
     def set_marks(self, lines: dict[int, str]) -> None:
         """Mark lines (0-based) with a severity; redraws only when the marks changed."""
         if lines == self._marks:
@@ -84,9 +121,16 @@ class PolicyEditor(TextArea):
         strip = super()._render_line(y)
         if not self._marks or not self.show_line_numbers:
             return strip
-        line_index = self.scroll_offset.y + y
+        offset = self.scroll_offset.y + y
+        try:
+            line_info = self.wrapped_document._offset_to_line_info[offset]
+        except IndexError:
+            return strip
+        if line_info is None:
+            return strip
+        line_index, section = line_info
         severity = self._marks.get(line_index)
-        if severity is None or line_index >= self.document.line_count:
+        if severity is None or section != 0 or line_index >= self.document.line_count:
             return strip
         gutter_width = self.gutter_width
         gutter, rest = strip.divide([gutter_width, strip.cell_length])[:2]
