@@ -14,25 +14,36 @@ operators of `iam.operators.operators_for` for the chosen key, and for each valu
 operator that reads values (numbers, dates, Booleans, base64, IP ranges) the validator's
 verdict or what IAM reads it as.  ARN fields are checked with `iam.values`.
 
+The fields outlive the screen: `BuilderFields` holds them, one per app session (see
+`remembered_fields`), so the next opening shows the last statement again.  Escape on a filled
+form asks before discarding it, with "keep editing" the answer of Enter and Escape.
+
 Every catalogue and user string is shown as `Content` (in the Selects as rich `Text`, which
-their type-to-search reads), never as markup.
+their type-to-search reads), never as markup.  Nothing is told by colour alone (NO_COLOR): a
+selected action's box holds an X, an unselected one is blank, and the focused Select is reversed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import weakref
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
+from textual.widgets._toggle_button import ToggleButton
+from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
 from ssm_tui.checks import Severity, ValidationResult, validate
@@ -45,6 +56,7 @@ from ssm_tui.iam.variables import PLACEHOLDER, VARIABLE
 from ssm_tui.policy.edit import NEW_POLICY_VERSION
 from ssm_tui.policy.format import pretty
 from ssm_tui.policy.model import ConditionScalar
+from ssm_tui.tui.screens import ConfirmScreen
 
 DEFAULT_SERVICE = "ssm"
 ALL_LEVELS = "All"
@@ -125,26 +137,96 @@ def value_verdicts(result: ValidationResult) -> list[str]:
     return lines
 
 
+@dataclass
+class BuilderFields:
+    """What the user put in the form; the default is the empty form."""
+
+    effect: str = "Allow"
+    level: str = ALL_LEVELS
+    sid: str = ""
+    search: str = ""
+    actions: list[str] = dataclasses.field(default_factory=list)  # in the order picked
+    # each ARN template's rows, a row being {placeholder: value}
+    arns: dict[str, list[dict[str, str]]] = dataclasses.field(default_factory=dict)
+    condition_key: str | None = None
+    condition_operator: str | None = None
+    condition_tag: str = ""
+    condition_values: str = ""
+
+    def is_empty(self) -> bool:
+        return self == BuilderFields()
+
+
+_SESSIONS: weakref.WeakKeyDictionary[App[Any], BuilderFields] = weakref.WeakKeyDictionary()
+
+
+def remembered_fields(app: App[Any]) -> BuilderFields:
+    """The builder's fields for this app session (the same object at every opening)."""
+    return _SESSIONS.setdefault(app, BuilderFields())
+
+
+def _default_value(name: str) -> str:
+    return "aws" if name == "Partition" else ""
+
+
+class ActionList(SelectionList[str]):
+    """A SelectionList whose box reads without colour: X when selected, blank when not
+    (Textual draws an X in both, told apart by colour only)."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        try:
+            selection = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        if selection.value in self._selected:
+            return strip
+        segments = list(strip)
+        inner = segments[1] if len(segments) > 1 else None
+        if inner is None or inner.text != ToggleButton.BUTTON_INNER:
+            return strip
+        segments[1] = inner._replace(text=" " * len(inner.text))
+        return Strip(segments, strip.cell_length)
+
+
+class DiscardScreen(ConfirmScreen):
+    """Discard the filled form? Enter (the focused button) and Escape keep editing."""
+
+    AUTO_FOCUS = "#no"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Discard this statement? The builder's fields are lost.",
+            yes="Discard",
+            no="Keep editing",
+        )
+
+
 class ArnRow(Horizontal):
     """One ARN of a template: an input per placeholder."""
 
     DEFAULT_CSS = """
     ArnRow { height: auto; }
     ArnRow Input { width: 1fr; }
+    ArnRow Input.-partition { width: 11; }
+    ArnRow Input.-region { width: 16; }
+    ArnRow Input.-account { width: 14; }
     """
 
-    def __init__(self, template: str) -> None:
+    def __init__(self, template: str, values: dict[str, str] | None = None) -> None:
         super().__init__()
         self.template = template
+        self.initial = values or {}
 
     def compose(self) -> ComposeResult:
         for name in placeholders(self.template):
+            width_class = f"-{name.lower()}" if name in ("Partition", "Region", "Account") else ""
             field = Input(
-                value="aws" if name == "Partition" else "",
+                value=self.initial.get(name, _default_value(name)),
                 placeholder=name,
                 compact=True,
                 tooltip=name,
-                classes="arn-field",
+                classes=f"arn-field {width_class}",
             )
             field.placeholder_name = name  # type: ignore[attr-defined]
             yield field
@@ -179,17 +261,21 @@ class ArnGroup(Vertical):
     ArnGroup Button { min-width: 10; }
     """
 
-    def __init__(self, template: str, users: list[str]) -> None:
+    def __init__(
+        self, template: str, users: list[str], rows: list[dict[str, str]] | None = None
+    ) -> None:
         super().__init__()
         self.template = template
         self.users = users
+        self.rows = rows or [{}]
 
     def compose(self) -> ComposeResult:
         yield Static(
             Content.assemble(self.template, ("  for " + ", ".join(self.users), "italic")),
             classes="arn-template",
         )
-        yield ArnRow(self.template)
+        for values in self.rows:
+            yield ArnRow(self.template, values)
         yield Static(Content(""), classes="arn-problems").set_styles("display: none;")
         yield Button(Content("+ add ARN"), compact=True, classes="arn-add")
 
@@ -212,6 +298,7 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
         background: $surface;
     }
     BuilderScreen .heading { text-style: bold; color: $accent; margin-top: 1; }
+    BuilderScreen #builder-title { margin-top: 0; }
     BuilderScreen Horizontal { height: auto; }
     BuilderScreen #builder-effect { width: 20; }
     BuilderScreen #builder-level { width: 30; }
@@ -227,15 +314,35 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
     BuilderScreen #builder-cond-verdict { color: $text-muted; }
     BuilderScreen #builder-preview { height: 14; }
     BuilderScreen #builder-hint { color: $text-muted; }
+    /* the compact Select marks focus by a 5% tint only: invisible without colour */
+    BuilderScreen Select:focus > SelectCurrent { text-style: reverse; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s,i", "insert", "Insert", id="builder.insert"),
-        Binding("escape", "cancel", "Cancel", id="builder.cancel"),
+        Binding(
+            "ctrl+s,i",
+            "insert",
+            "Insert",
+            id="builder.insert",
+            tooltip="Append the statement to the policy in the editor (refused while it has "
+            "errors); i works when the focus is not in a text field",
+        ),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            id="builder.cancel",
+            tooltip="Close the builder; a filled form asks first (Enter keeps editing)",
+        ),
     ]
 
-    def __init__(self, service: str = DEFAULT_SERVICE) -> None:
+    def __init__(
+        self, service: str = DEFAULT_SERVICE, remembered: BuilderFields | None = None
+    ) -> None:
+        """`remembered` holds the fields to start from and receives them on insert (cleared
+        on discard); by default the app session's own (`remembered_fields`)."""
         super().__init__()
         self.service = service
+        self._remembered = remembered
         self.selected: dict[str, Action] = {}  # in the order picked
         self.key_records: dict[str, ConditionKey] = {}  # the keys offered, as written
         self._problems: list[str] = []
@@ -275,7 +382,7 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
                 compact=True,
                 id="builder-search",
             )
-            yield SelectionList[str](compact=True, id="builder-actions")
+            yield ActionList(compact=True, id="builder-actions")
             yield Static(Content("Selected: none"), id="builder-selected")
             yield Static(Content("Resources"), classes="heading")
             yield Vertical(id="builder-resources")
@@ -298,11 +405,75 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
             )
             yield Static(Content(""), id="builder-summary")
 
-    def on_mount(self) -> None:
-        self.refresh_actions()
-        self.refresh_conditions()
-        self.refresh_preview()
+    async def on_mount(self) -> None:
+        await self.restore(self.remembered)
         self.query_one("#builder-search", Input).focus()
+
+    @property
+    def remembered(self) -> BuilderFields:
+        if self._remembered is None:
+            self._remembered = remembered_fields(self.app)
+        return self._remembered
+
+    async def restore(self, fields: BuilderFields) -> None:
+        """Fill the form from `fields` (the empty form from the default)."""
+        catalog = get_catalog()
+        self.query_one("#builder-effect", Select).value = fields.effect
+        self.query_one("#builder-level", Select).value = fields.level
+        self.query_one("#builder-sid", Input).value = fields.sid
+        self.query_one("#builder-search", Input).value = fields.search
+        self.selected = {
+            name: action for name in fields.actions if (action := catalog.action(name)) is not None
+        }
+        self.refresh_actions()
+        self._show_selected()
+        await self.refresh_resources(fields.arns)
+        self.refresh_conditions()
+        key = self.query_one("#builder-cond-key", Select)
+        if fields.condition_key in self.key_records:
+            with key.prevent(Select.Changed):
+                key.value = fields.condition_key
+            self.refresh_operators()
+            operator = self.query_one("#builder-cond-op", Select)
+            if fields.condition_operator in self.operators():
+                with operator.prevent(Select.Changed):
+                    operator.value = fields.condition_operator
+        self.query_one("#builder-cond-tag", Input).value = fields.condition_tag
+        self.query_one("#builder-cond-values", Input).value = fields.condition_values
+        self.refresh_preview()
+
+    def fields(self) -> BuilderFields:
+        """The form as the user left it."""
+
+        def chosen(selector: str) -> str | None:
+            value = self.query_one(selector, Select).value
+            return value if isinstance(value, str) else None
+
+        return BuilderFields(
+            effect=chosen("#builder-effect") or "Allow",
+            level=chosen("#builder-level") or ALL_LEVELS,
+            sid=self.query_one("#builder-sid", Input).value,
+            search=self.query_one("#builder-search", Input).value,
+            actions=list(self.selected),
+            arns={
+                group.template: [dict(row.values()) for row in group.query(ArnRow)]
+                for group in self.query(ArnGroup)
+            },
+            condition_key=chosen("#builder-cond-key"),
+            condition_operator=chosen("#builder-cond-op"),
+            condition_tag=self.query_one("#builder-cond-tag", Input).value,
+            condition_values=self.query_one("#builder-cond-values", Input).value,
+        )
+
+    def form_is_empty(self) -> bool:
+        """True when the form is the empty form (no ARN row without an action, no operator
+        without a key)."""
+        return self.fields().is_empty()
+
+    def _keep(self, fields: BuilderFields) -> None:
+        remembered = self.remembered
+        for item in dataclasses.fields(fields):
+            setattr(remembered, item.name, getattr(fields, item.name))
 
     # --- actions --------------------------------------------------------------------------
     def search_terms(self) -> tuple[str, str]:
@@ -375,11 +546,14 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
                     self.selected[name] = action
             elif name not in chosen:
                 self.selected.pop(name, None)
-        names = ", ".join(self.selected) or "none"
-        self.query_one("#builder-selected", Static).update(Content(f"Selected: {names}"))
+        self._show_selected()
         await self.refresh_resources()
         self.refresh_conditions()
         self.refresh_preview()
+
+    def _show_selected(self) -> None:
+        names = ", ".join(self.selected) or "none"
+        self.query_one("#builder-selected", Static).update(Content(f"Selected: {names}"))
 
     # --- resources ------------------------------------------------------------------------
     def templates(self) -> dict[str, list[str]]:
@@ -394,14 +568,17 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
     def star_only(self) -> list[str]:
         return [n for n, a in self.selected.items() if not a.supports_resource_level]
 
-    async def refresh_resources(self) -> None:
+    async def refresh_resources(self, rows: dict[str, list[dict[str, str]]] | None = None) -> None:
+        """One ArnGroup per template of the selected actions; a new group's rows are
+        `rows[template]` when given."""
+        rows = rows or {}
         box = self.query_one("#builder-resources", Vertical)
         wanted = self.templates()
         for group in list(box.query(ArnGroup)):
             if group.template not in wanted:
                 await group.remove()
         present = {group.template: group for group in box.query(ArnGroup)}
-        new = [ArnGroup(t, users) for t, users in wanted.items() if t not in present]
+        new = [ArnGroup(t, users, rows.get(t)) for t, users in wanted.items() if t not in present]
         for template, users in wanted.items():
             if template in present and present[template].users != users:
                 group = present[template]
@@ -415,7 +592,9 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
             f'{name} supports no resource-level permissions: Resource must be "*"'
             for name in self.star_only()
         ]
-        self.query_one("#builder-explain", Static).update(Content("\n".join(lines)))
+        explain = self.query_one("#builder-explain", Static)
+        explain.update(Content("\n".join(lines)))
+        explain.display = bool(lines)
 
     @on(Input.Changed, ".arn-field")
     def field_changed(self) -> None:
@@ -563,9 +742,20 @@ class BuilderScreen(ModalScreen[dict[str, Any] | None]):
         elif self._has_error:
             reason = "The statement has errors; see the summary under the preview."
         else:
+            self._keep(self.fields())  # the next opening starts from this statement
             self.dismiss(self._statement)
             return
         self.notify(reason, title="Not inserted", severity="error", markup=False)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.form_is_empty():
+            self._keep(BuilderFields())
+            self.dismiss(None)
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self._keep(BuilderFields())
+                self.dismiss(None)
+
+        self.app.push_screen(DiscardScreen(), answer)
