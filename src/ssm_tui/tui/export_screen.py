@@ -1,5 +1,9 @@
 """Export a policy in any format (JSON, AWS CLI, Terraform, CloudFormation): pick the
-format, see the result, then copy it or save it to a file."""
+format, see the result, then copy it or save it to a file.
+
+The preview takes every row and column the format list leaves and never wraps (a token is
+never cut; long lines scroll sideways).  A policy with errors is said so at the top, and copy
+or save asks first, as the editor's copy does."""
 
 from __future__ import annotations
 
@@ -33,13 +37,17 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     DEFAULT_CSS = """
     ExportScreen { align: center middle; }
     ExportScreen > Vertical {
-        width: 96%; height: 90%; border: thick $primary; background: $surface; padding: 0 1;
+        width: 100%; max-width: 160; height: 100%; max-height: 50;
+        border: thick $primary; background: $surface; padding: 0 1;
     }
+    ExportScreen #export-name-row { height: auto; }
     ExportScreen #export-body { height: 1fr; }
-    ExportScreen #export-formats { width: 34; height: 1fr; }
+    ExportScreen #export-formats { width: 20; height: 1fr; }
     ExportScreen #export-preview { width: 1fr; height: 1fr; }
     ExportScreen #export-name { width: 1fr; }
+    ExportScreen #export-errors { color: $warning; text-style: bold; height: auto; }
     ExportScreen #export-problem { color: $error; height: auto; }
+    ExportScreen #export-keys { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -57,13 +65,22 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
             id="export.save",
             tooltip="Save the exported text to a file",
         ),
-        Binding("escape", "cancel", "Close", id="export.close"),
+        Binding(
+            "escape",
+            "cancel",
+            "Close",
+            id="export.close",
+            tooltip="Close the export without copying or saving",
+        ),
     ]
 
-    def __init__(self, policy: Any, title: str) -> None:
+    def __init__(self, policy: Any, title: str, errors: int = 0) -> None:
+        """`errors`: how many error findings the validator has on the policy (the app's
+        count for the editor's policy); with any, the screen warns and copy or save asks."""
         super().__init__()
         self.policy = policy
         self.title_text = title
+        self.errors = errors
         self.format_names = list(FORMATS)
         self.text = ""
 
@@ -75,19 +92,29 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
                 yield Input(
                     value=default_policy_name(self.title_text), id="export-name", compact=True
                 )
+            errors = Static(Content(self.errors_warning()), id="export-errors")
+            errors.display = self.errors > 0
+            yield errors
             yield Static(Content(""), id="export-problem")
             with Horizontal(id="export-body"):
                 yield OptionList(
-                    *[
-                        Option(
-                            Content.assemble((name, "bold"), "\n", (FORMATS[name], "dim")), id=name
-                        )
-                        for name in self.format_names
-                    ],
+                    *[Option(Content(name), id=name) for name in self.format_names],
                     id="export-formats",
                 )
-                yield TextArea(read_only=True, id="export-preview", soft_wrap=True)
-            yield Static(Content("c copy · s save to a file · escape close"))
+                # no soft wrap: a wrapped line would cut an ARN or a command in two
+                yield TextArea(read_only=True, id="export-preview", soft_wrap=False)
+            yield Static(
+                Content("c copy · s save to a file · escape close · ↑↓ format"), id="export-keys"
+            )
+
+    def errors_warning(self) -> str:
+        if not self.errors:
+            return ""
+        noun = "error" if self.errors == 1 else "errors"
+        return (
+            f"⚠ The policy has {self.errors} {noun}: IAM may reject it or it may not do "
+            "what you expect."
+        )
 
     def on_mount(self) -> None:
         formats = self.query_one("#export-formats", OptionList)
@@ -110,7 +137,9 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
             problem.update(Content(f"✗ {exc}"))
         else:
             problem.update(Content(""))
+        problem.display = bool(self.text == "")
         preview = self.query_one("#export-preview", TextArea)
+        preview.border_title = Content(f"{self.chosen_format}: {FORMATS[self.chosen_format]}")
         preview.load_text(self.text)
         preview.language = "json" if self.chosen_format in ("json", "min") else None
 
@@ -128,7 +157,24 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
                 "Nothing to export: fix the problem shown first.", severity="warning", markup=False
             )
             return
-        self.dismiss((what, self.text, self.chosen_format))
+        choice: ExportChoice = (what, self.text, self.chosen_format)
+        if not self.errors:
+            self.dismiss(choice)
+            return
+
+        def answer(anyway: bool | None) -> None:
+            if anyway:
+                self.dismiss(choice)
+
+        verb = "Copy" if what == "copy" else "Save"
+        self.app.push_screen(
+            ConfirmScreen(
+                f"{self.errors_warning().removeprefix('⚠ ')} {verb} it anyway?",
+                yes=verb,
+                no="Cancel",
+            ),
+            answer,
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)
