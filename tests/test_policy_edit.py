@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 from ssm_tui.policy.edit import (
     NEW_POLICY_VERSION,
     Edited,
+    Inserted,
     NotJson,
     Unwritable,
     append_statements,
+    insert_statements,
     new_document,
     read_value,
     reformat,
@@ -223,3 +225,49 @@ def test_statements_of_is_a_new_list() -> None:
     policy = {"Statement": [{"Sid": "a"}]}
     statements_of(policy).append({"Sid": "b"})
     assert policy == {"Statement": [{"Sid": "a"}]}
+
+
+# --- insert_statements: one insertion, the rest of the document as the user wrote it ------
+
+USER_STYLE = """{
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Sid": "Mine", "Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "*"}
+    ]
+}
+"""
+
+
+def _applied(text: str, result: object) -> str:
+    assert isinstance(result, Inserted)
+    return text[: result.offset] + result.text + text[result.offset :]
+
+
+def test_insert_keeps_the_users_formatting_and_indents_like_the_last_statement() -> None:
+    added = [{"Effect": "Deny", "Action": "ssm:DeleteParameter", "Resource": "*"}]
+    new = _applied(USER_STYLE, insert_statements(USER_STYLE, added))
+    assert new.startswith(USER_STYLE.split("\n    ]")[0])  # everything before is untouched
+    assert new.endswith("\n    ]\n}\n")
+    assert '        {\n          "Effect": "Deny",' in new  # at the last statement's indent
+    assert json.loads(new)["Statement"] == [*json.loads(USER_STYLE)["Statement"], *added]
+
+
+@given(STATEMENTS, STATEMENTS.filter(bool))
+def test_insert_means_the_same_as_append(mine: list[Any], added: list[Any]) -> None:
+    for text in (json.dumps({"Statement": mine}), pretty({"Statement": mine})):
+        result = insert_statements(text, added)
+        new = _applied(text, result) if isinstance(result, Inserted) else _edited(result)
+        assert json.loads(new)["Statement"] == [*mine, *added]
+
+
+def test_a_one_line_policy_stays_on_one_line() -> None:
+    text = '{ "Statement": [ { "Effect": "Allow", "Action": "ssm:*", "Resource": "*" } ] }'
+    new = _applied(text, insert_statements(text, [{"Effect": "Deny", "Action": "ssm:Put*"}]))
+    assert "\n" not in new
+    assert new.endswith('"Resource": "*" }, {"Effect":"Deny","Action":"ssm:Put*"} ] }')
+
+
+def test_no_statement_array_falls_back_to_a_rewrite() -> None:
+    for text in ('{"Version": "2012-10-17"}', '{"Statement": []}', '{"Statement": {}}'):
+        result = insert_statements(text, [{"Effect": "Allow"}])
+        assert isinstance(result, Edited), text

@@ -25,15 +25,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from ssm_tui.policy.format import PolicyJsonError, loads_policy, minify, pretty
-from ssm_tui.policy.source import ParsedJson
+from ssm_tui.policy.source import ParsedJson, parse_json
 
 __all__ = [
     "NEW_POLICY_VERSION",
     "EditResult",
     "Edited",
+    "Inserted",
     "NotJson",
     "Unwritable",
     "append_statements",
+    "insert_statements",
     "new_document",
     "read_value",
     "reformat",
@@ -76,6 +78,15 @@ class Unwritable:
 EditResult = Edited | NotJson | Unwritable
 
 
+@dataclass(frozen=True, slots=True)
+class Inserted:
+    """The edit is one insertion: `text` goes in at `offset` of the document; the rest of
+    the document, its formatting included, stays as the user wrote it."""
+
+    offset: int
+    text: str
+
+
 def read_value(text: str, parsed: ParsedJson | None = None) -> Any:
     """The JSON value of `text`, read as strictly as `check` reads it: the value of
     `parsed` when that is a successful parse of `text`, else `loads_policy(text)`.  Raises
@@ -113,6 +124,34 @@ def append_statements(
     document = dict(current) if isinstance(current, dict) else {"Version": NEW_POLICY_VERSION}
     document["Statement"] = [*statements_of(current), *statements]
     return _written(document, minified=False)
+
+
+def insert_statements(
+    text: str, statements: Sequence[Any], *, parsed: ParsedJson | None = None
+) -> Inserted | EditResult:
+    """`statements` appended to the document's Statement array as one insertion after its
+    last statement, in the document's own style (one line for a one-line document, else
+    2-space indented at the last statement's indentation), so nothing else in the document
+    moves.  A document without a non-empty Statement array is rewritten as
+    `append_statements` does (the whole document written pretty)."""
+    if parsed is None or parsed.text != text:
+        parsed = parse_json(text)
+    root = parsed.root
+    array = root.get("Statement") if root is not None and root.kind == "object" else None
+    if root is None or array is None or array.kind != "array" or not array.items:
+        return append_statements(text, statements, parsed=parsed)
+    last = array.items[-1]
+    line_start = text.rfind("\n", 0, last.start) + 1
+    indent = text[line_start : last.start]
+    try:
+        if "\n" not in text[array.start : array.end] or indent.strip():
+            pieces = [minify(statement) for statement in statements]
+            return Inserted(last.end, "".join(f", {piece}" for piece in pieces))
+        pieces = [pretty(statement).rstrip("\n") for statement in statements]
+    except ValueError as exc:
+        return Unwritable(str(exc))
+    shifted = ["\n".join(indent + row for row in piece.split("\n")) for piece in pieces]
+    return Inserted(last.end, "".join(f",\n{piece}" for piece in shifted))
 
 
 def reformat(text: str, *, minified: bool, parsed: ParsedJson | None = None) -> EditResult:

@@ -259,7 +259,7 @@ class SsmTuiApp(App[None]):
     }
 
     def pane_of(self, widget: object) -> str:
-        """"library", "editor", "findings" or "find": the pane `widget` is in."""
+        """ "library", "editor", "findings" or "find": the pane `widget` is in."""
         node = widget
         while node is not None:
             node_id = getattr(node, "id", None)
@@ -467,8 +467,14 @@ class SsmTuiApp(App[None]):
     def dirty(self) -> bool:
         return self.editor.text != self.document.saved_text
 
-    def _set_buffer(self, text: str, title: str, *, saved: bool) -> None:
-        self.editor.load_text(text)
+    def _set_buffer(self, text: str, title: str, *, saved: bool, undoable: bool = False) -> None:
+        """Put `text` in the editor: a file's text clears the undo history; a template or
+        a managed policy put over the user's text is one undoable edit (ctrl+z)."""
+        if undoable:
+            self.editor.replace(text, (0, 0), self.editor.document.end)
+            self.editor.cursor_location = (0, 0)
+        else:
+            self.editor.load_text(text)
         # a policy printed on one line (the guide, the AWS CLI) opens wrapped
         self.editor.wrap_long_lines(self._editor_text_width())
         self.document.title = title
@@ -676,8 +682,11 @@ class SsmTuiApp(App[None]):
                 if self.dirty:  # the user chose to replace the unsaved work
                     self.drafts.discard(self._document())
                 self.document.untitled(message.title)
-                self._set_buffer(message.text, message.title, saved=False)
+                self._set_buffer(message.text, message.title, saved=False, undoable=True)
                 self.action_show_editor()
+                self.notify(
+                    f"Opened {message.title}; ctrl+z brings back the text before.", markup=False
+                )
 
         if self.dirty:
             self.push_screen(
@@ -695,8 +704,9 @@ class SsmTuiApp(App[None]):
     def _insert(self, message: InsertStatements) -> None:
         from ssm_tui.policy.edit import (
             Edited,
+            Inserted,
             NotJson,
-            append_statements,
+            insert_statements,
             new_document,
             statements_of,
         )
@@ -709,10 +719,19 @@ class SsmTuiApp(App[None]):
             else:
                 self.notify(f"Not opened: {opened}", severity="error", markup=False)
             return
-        result = append_statements(
+        result = insert_statements(
             self.editor.text, statements_of(message.policy), parsed=self._parsed()
         )
-        if isinstance(result, NotJson):
+        if isinstance(result, Inserted):
+            editor = self.editor
+            text = editor.text
+            editor.insert(result.text, _location(text, result.offset))  # one undoable edit
+            skipped = len(result.text) - len(result.text.lstrip(", \n"))
+            self.action_show_editor()
+            editor.cursor_location = _location(editor.text, result.offset + skipped)
+            editor.scroll_cursor_visible(center=True)
+            self.notify(f"Appended the statements of {message.title}.", markup=False)
+        elif isinstance(result, NotJson):
             self.notify(
                 f"The editor's policy is not valid JSON ({result}); fix it before appending.",
                 severity="error",
@@ -1268,6 +1287,12 @@ class SsmTuiApp(App[None]):
         elif not small:
             while isinstance(self.screen, TooSmallScreen):
                 self.pop_screen()
+
+
+def _location(text: str, offset: int) -> tuple[int, int]:
+    """The editor location (0-based row, column) of a character offset in `text`."""
+    row = text.count("\n", 0, offset)
+    return row, offset - (text.rfind("\n", 0, offset) + 1)
 
 
 def run(path: str | None = None, *, mouse: bool = True) -> int:

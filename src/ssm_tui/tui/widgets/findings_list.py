@@ -122,7 +122,7 @@ class FindingsList(OptionList):
 
     @staticmethod
     def counts_of(findings: list[Finding]) -> str:
-        """"1 error · 2 warnings · 1 hint" (severities with none are left out)."""
+        """ "1 error · 2 warnings · 1 hint" (severities with none are left out)."""
         counts = dict.fromkeys(SEVERITY_ORDER, 0)
         for finding in findings:
             counts[finding.severity.value] += 1

@@ -138,5 +138,5 @@ class NavBar(Static):
 
 
 def finding_summary(severity: str, code: str, message: str) -> str:
-    """"✗ INVALID_ACTION "ssm:Lst" is not an action…" for the status line."""
+    """ "✗ INVALID_ACTION "ssm:Lst" is not an action…" for the status line."""
     return f"{SEVERITY_SYMBOLS[severity]} {code} {message}"
