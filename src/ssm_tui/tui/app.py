@@ -121,6 +121,7 @@ class SsmTuiApp(App[None]):
             "Wrap",
             id="editor.wrap",
             show=False,
+            priority=True,  # else the editor types the "w" of alt+w
             tooltip="Soft-wrap long lines on or off (a one-line policy opens wrapped)",
         ),
         Binding("f5", "format", "Format", id="editor.format", tooltip="Pretty-print the policy"),
@@ -820,10 +821,18 @@ class SsmTuiApp(App[None]):
                 "Fix the JSON syntax error first (see Findings).", severity="warning", markup=False
             )
             return
-        self.post_message(ExportRequest(policy, self.title_of_buffer))
+        self._show_export(ExportRequest(policy, self.title_of_buffer), errors=self._error_count())
+
+    def _error_count(self) -> int:
+        if self.result is None:
+            return 0
+        return sum(1 for f in self.result.findings if f.severity == "error")
 
     @on(ExportRequest)
     def _export_request(self, message: ExportRequest) -> None:
+        self._show_export(message)  # a library policy (AWS's or a template): not validated here
+
+    def _show_export(self, message: ExportRequest, *, errors: int = 0) -> None:
         from ssm_tui.tui.export_screen import ExportChoice, ExportScreen, save_export
 
         def chosen(choice: ExportChoice | None) -> None:
@@ -835,7 +844,7 @@ class SsmTuiApp(App[None]):
             else:
                 save_export(self, text, fmt)
 
-        self.push_screen(ExportScreen(message.policy, message.title), chosen)
+        self.push_screen(ExportScreen(message.policy, message.title, errors=errors), chosen)
 
     # --- copy ---------------------------------------------------------------------------
     def action_copy_policy(self) -> None:
@@ -846,9 +855,7 @@ class SsmTuiApp(App[None]):
         text = self.editor.text
         with contextlib.suppress(ValueError):  # not JSON (or not writable): copy what is there
             text = policy_text(read_value(text, self._parsed()), self.settings.copy_format)
-        errors = self.result is not None and any(
-            f.severity == "error" for f in self.result.findings
-        )
+        errors = self._error_count() > 0
 
         def go(answer: bool | None = True) -> None:
             if answer:
@@ -1249,6 +1256,12 @@ class SsmTuiApp(App[None]):
                     binding.tooltip or binding.description,
                     lambda action=action: self.run_action(action),
                 )
+        yield SystemCommand("Save as…", "Save the policy to another file", self.action_save_as)
+        yield SystemCommand(
+            "Policy type (size quota)",
+            f"Check the policy as the next policy type (now {self.policy_type})",
+            self.action_cycle_policy_type,
+        )
         from ssm_tui.tui.widgets.managed_pane import ManagedPane
         from ssm_tui.tui.widgets.templates_pane import TemplatesPane
 

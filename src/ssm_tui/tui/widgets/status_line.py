@@ -75,10 +75,11 @@ class StatusLine(Static):
             where = f"Ln {status.line}, Col {status.column}"
         size_style = "bold $error" if status.over_quota else ""
         kind = "" if narrow else f"{status.policy_type} "
+        extras = "".join(f" │ {extra}" for extra in status.extras)
         tail = Content.assemble(
             " │ ",
             where,
-            *((" │ ", extra) for extra in status.extras),
+            extras,
             " │ ",
             kind,
             (status.size, size_style),
