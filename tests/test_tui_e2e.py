@@ -93,13 +93,20 @@ def _copy_key() -> str:
 class Terminal:
     """A child process in a pty, its raw output, and the screen pyte renders from it."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], cwd: Path) -> None:
-        self.screen = pyte.Screen(COLUMNS, ROWS)
+    def __init__(
+        self,
+        argv: list[str],
+        env: dict[str, str],
+        cwd: Path,
+        size: tuple[int, int] = (COLUMNS, ROWS),
+    ) -> None:
+        columns, rows = size
+        self.screen = pyte.Screen(columns, rows)
         self.stream = pyte.ByteStream(self.screen)
         self.output = bytearray()
         self.exited = False
         self.child = pexpect.spawn(
-            argv[0], argv[1:], env=env, cwd=str(cwd), dimensions=(ROWS, COLUMNS)
+            argv[0], argv[1:], env=env, cwd=str(cwd), dimensions=(rows, columns)
         )
 
     def pump(self, seconds: float) -> None:
@@ -243,6 +250,49 @@ def test_type_a_mistake_see_the_finding_copy_and_quit(
         assert path.read_text(encoding="utf-8") == text  # quitting does not save the file
     finally:
         term.close()
+
+
+FINDING_ROW = re.compile(r"(error|security|warning|hint)\s+(f\s+)?\d+:\d+ [A-Z][A-Z0-9_]+ ")
+
+
+def test_the_readme_first_command_at_80x24(terminal_env: dict[str, str]) -> None:
+    """The README's first command over SSH at 80x24: the policy readable, at least six
+    findings of one line each, the navigation bar naming the library, a footer whose last
+    cell is blank or part of a label, and F2 showing the managed policies."""
+    root = Path(__file__).resolve().parents[1]
+    demo = root / "examples" / "as-printed" / "run-document-on-instances.json"
+    term = Terminal(
+        [sys.executable, "-m", "ssm_tui", str(demo), "--no-mouse"],
+        terminal_env,
+        root,
+        size=(80, 24),
+    )
+    try:
+        term.wait_for_text("Findings ·", STARTUP_TIMEOUT)
+        term.wait_for_text("INVALID_ACTION")
+        term.wait_for("six finding rows", lambda: len(_finding_rows(term)) >= 6, STEP_TIMEOUT)
+        lines = term.screen.display
+        rows = _finding_rows(term)
+        assert len(rows) >= 6, term.dump()
+        # one line each: the rows follow one another with no wrapped continuation between
+        assert rows == list(range(rows[0], rows[0] + len(rows))), term.dump()
+        assert any('"ssm:SendCommand"' in line for line in lines), term.dump()  # wrapped
+        assert "Library F2" in lines[0] and "Editor F3" in lines[0], term.dump()
+        footer = lines[-1]
+        assert len(footer) == 80 and "f4 Findings" in footer, term.dump()
+        last = footer[-1]
+        assert last == " " or footer.rstrip().split()[-1].endswith(last), term.dump()
+        term.send(FUNCTION_KEYS["f2"])
+        term.wait_for_text("AmazonSSMFullAccess")
+        term.wait_for_text("Managed policies")
+        term.send(CTRL_Q)
+        term.wait_for("the process to exit", lambda: term.exited, STEP_TIMEOUT)
+    finally:
+        term.close()
+
+
+def _finding_rows(term: Terminal) -> list[int]:
+    return [i for i, line in enumerate(term.screen.display) if FINDING_ROW.search(line)]
 
 
 def _drafts_holding(state: Path, needle: str) -> list[Path]:
