@@ -206,10 +206,13 @@ async def test_the_builder_fits_80x24_and_scrolls_to_its_end() -> None:
         assert body.max_scroll_y > 0
         builder.query_one("#builder-preview", TextArea).focus()
         body.scroll_end(animate=False)
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
         assert body.region.contains_region(summary.region)
         assert "0 error" in str(summary.render())
-        await search(pilot, "")  # back at the top by focus
+        await search(pilot, "")  # back at the top by focus (a scroll that may animate)
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
         assert body.region.contains_region(builder.query_one("#builder-search").region)
 
 
