@@ -70,6 +70,20 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.fixture(autouse=True)
+def no_draft_offer_grace(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The TUI tests press keys the moment a dialog appears, so the draft offer's grace
+    period (keys typed before it appeared are ignored) is off for them; it is tested on its
+    own, with a clock of its own, in tests/tui/test_draft_offers.py.  Other tests do not
+    load the TUI at all."""
+    path = request.node.path
+    if "tui" not in path.parent.parts or path.name == "test_draft_offers.py":
+        return
+    from ssm_tui.tui import draft_offers
+
+    monkeypatch.setattr(draft_offers, "OFFER_GRACE", 0.0)
+
+
 # A value each condition operator family reads (IAM User Guide, Condition operators).
 GOOD_VALUE = {
     "String": "x",
