@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -79,6 +80,11 @@ SKELETON = """{
 """
 VALIDATE_DELAY = 0.3  # seconds after the last keystroke
 DRAFT_DELAY = 2.0  # seconds after the last change
+# Full garbage collections (30-50 ms over this heap, measured by bench/bench_startup.py) run
+# only when the user pauses, this long after the last change, never between two keys: the
+# automatic ones are off while the app runs (the young generations still collect as usual).
+IDLE_GC_DELAY = 1.0
+NO_AUTOMATIC_FULL_GC = 1_000_000  # gc threshold 2: gen-1 collections before a full one
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 
 
@@ -191,6 +197,11 @@ class SsmTuiApp(App[None]):
         self.result: ValidationResult | None = None
         self._validate_timer: Timer | None = None
         self._draft_timer: Timer | None = None
+        self._gc_timer: Timer | None = None
+        self._gc_thresholds: tuple[int, int, int] | None = None  # restored on unmount
+        self._draft_lock = threading.Lock()  # one draft write at a time (autosave thread)
+        self._draft_sequence = 0  # the last text taken for a draft ...
+        self._draft_written = 0  # ... and the last one written: an older one never wins
         self._restore_drafts = restore_drafts
         self._control_filter = ControlCharacterFilter()
         self._started = False  # True once the first frame is painted
@@ -280,7 +291,21 @@ class SsmTuiApp(App[None]):
             with contextlib.suppress(Exception):
                 self.query_one(NavBar).show_pane(pane)
 
+    def _hold_full_collections(self) -> None:
+        if self._gc_thresholds is None:
+            self._gc_thresholds = gc.get_threshold()
+            young, middle, _ = self._gc_thresholds
+            gc.set_threshold(young, middle, NO_AUTOMATIC_FULL_GC)
+
+    def _collect_when_idle(self) -> None:
+        if self._gc_timer is not None:
+            self._gc_timer.stop()
+        self._gc_timer = self.set_timer(IDLE_GC_DELAY, gc.collect)
+
     def on_unmount(self) -> None:
+        if self._gc_thresholds is not None:
+            gc.set_threshold(*self._gc_thresholds)
+            self._gc_thresholds = None
         # The app is gone: its drafts may now be offered to another instance (the OS does
         # the same when the process is killed).
         if self._store is not None:
@@ -496,7 +521,9 @@ class SsmTuiApp(App[None]):
     def _update_title(self) -> None:
         dirty = self.dirty
         marker = " ●" if dirty else ""
-        self.editor.border_title = Content(f"{self.document.title}{marker}")
+        title = f"{self.document.title}{marker}"
+        if str(self.editor.border_title) != title:  # a new title lays the screen out again
+            self.editor.border_title = Content(title)
         self.sub_title = self.document.title
         with contextlib.suppress(Exception):  # the status line is composed after the editor
             self.status.set_status(file=self.document.title, modified=dirty)
@@ -550,7 +577,9 @@ class SsmTuiApp(App[None]):
         self._validate_timer = self.set_timer(VALIDATE_DELAY, self.validate_now)
         if self._draft_timer is not None:
             self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft)
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._autosave)
+        if self._gc_thresholds is not None:
+            self._collect_when_idle()
 
     def validate_now(self) -> None:
         if not self.is_running:  # a debounce timer that fired while the app shuts down
@@ -571,9 +600,10 @@ class SsmTuiApp(App[None]):
             return  # a newer validation is on its way
         if self.result is None:
             # The catalogue and the app are loaded now: move everything alive into the
-            # permanent generation, so full collections while typing stay short (they took
-            # ~100 ms over this heap, measured by bench/bench_startup.py).
+            # permanent generation, so full collections stay short (they took ~100 ms over
+            # this heap, measured by bench/bench_startup.py), and hold them for pauses.
             gc.freeze()
+            self._hold_full_collections()
         self.result = message.result
         self.findings.show_result(message.result)
         self.editor.mark_findings(message.result.findings)
@@ -592,7 +622,29 @@ class SsmTuiApp(App[None]):
             return False
         return self._write_draft()
 
-    def _write_draft(self, *, quiet: bool = False) -> bool:
+    def _autosave(self) -> None:
+        """The draft timer: write the draft in a thread (the write ends with fsync, which
+        can take tens of milliseconds: never on the event loop while the user types)."""
+        if not self.is_running:
+            return
+        snapshot = self._draft_snapshot()
+        if snapshot is not None:
+            self._write_draft_in_thread(snapshot)
+
+    @work(thread=True, exit_on_error=False, group="autosave")
+    def _write_draft_in_thread(self, snapshot: tuple[Any, ...]) -> None:
+        problem = self._store_draft(snapshot)
+        if problem is not None:
+            self.call_from_thread(
+                self.notify,
+                f"Could not save the draft: {problem}",
+                severity="warning",
+                markup=False,
+            )
+
+    def _draft_snapshot(self) -> tuple[Any, ...] | None:
+        """What a draft write needs, read on the event loop: (sequence, store, document,
+        text, title, saved?, base)."""
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
@@ -601,19 +653,42 @@ class SsmTuiApp(App[None]):
             store = self.drafts
             doc = self._document()
         except Exception:  # the app is half torn down (a crash): nothing to save from
-            return False
-        try:
-            if text != self.document.saved_text:
-                sha256, size = self.document.draft_base
-                store.save(doc, text, self.document.title, base_sha256=sha256, base_size=size)
-            else:
-                store.discard(doc)
-        except OSError as exc:
-            if not quiet:
+            return None
+        self._draft_sequence += 1
+        saved = text == self.document.saved_text
+        base = self.document.draft_base
+        return (self._draft_sequence, store, doc, text, self.document.title, saved, base)
+
+    def _store_draft(self, snapshot: tuple[Any, ...]) -> str | None:
+        """Write (or forget) the draft of a snapshot, unless a newer one is already on
+        disk; the reason when it could not be written, else None.  Safe from any thread."""
+        sequence, store, doc, text, title, saved, (sha256, size) = snapshot
+        with self._draft_lock:
+            if sequence < self._draft_written:
+                return None  # a newer text was written meanwhile
+            try:
+                if not saved:
+                    store.save(doc, text, title, base_sha256=sha256, base_size=size)
+                else:
+                    store.discard(doc)
+            except OSError as exc:
                 from ssm_tui.export.files import FileProblem, os_reason
 
-                reason = str(exc) if isinstance(exc, FileProblem) else os_reason(exc)
-                self.notify(f"Could not save the draft: {reason}", severity="warning", markup=False)
+                return str(exc) if isinstance(exc, FileProblem) else os_reason(exc)
+            self._draft_written = sequence
+        return None
+
+    def _write_draft(self, *, quiet: bool = False) -> bool:
+        """Write the draft now, on this thread (before a risky action; at a crash)."""
+        snapshot = self._draft_snapshot()
+        if snapshot is None:
+            return False
+        problem = self._store_draft(snapshot)
+        if problem is not None:
+            if not quiet:
+                self.notify(
+                    f"Could not save the draft: {problem}", severity="warning", markup=False
+                )
             return False
         return True
 

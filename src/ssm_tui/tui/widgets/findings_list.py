@@ -160,10 +160,13 @@ class FindingsList(OptionList):
         self.findings = [
             f for f in self.all_findings if SEVERITY_ORDER.index(f.severity.value) <= limit
         ]
-        self.clear_options()
-        self.add_options([Option(self._row(f)) for f in self.findings])
+        scrolled = self.scroll_y
+        # one replacement, not clear + add: emptying the list hid its scrollbar and refilling
+        # showed it again, two layouts of the whole screen per validation while typing
+        self.set_options([Option(self._row(f)) for f in self.findings])
         if self.findings:
             self.highlighted = min(highlighted or 0, len(self.findings) - 1)
+            self.scroll_to(y=scrolled, animate=False, immediate=True)
         self._title()
         self.post_message(self.Highlighted(self.current))
 
@@ -245,7 +248,7 @@ class FindingDetail(Static):
 
     def show_finding(self, finding: Finding | None) -> None:
         if finding is None:
-            self.update(Content("No finding." if not self.has_class("-filtered") else ""))
+            self.update(Content("No finding."), layout=False)
             return
         severity = finding.severity.value
         parts: list[Content | str | tuple[str, str]] = [
@@ -257,7 +260,7 @@ class FindingDetail(Static):
             parts += [("  Write: ", "bold"), finding.suggestion]
         if finding.fix is not None:
             parts += [("  f: ", "bold $accent"), finding.fix.description]
-        self.update(Content.assemble(*parts))
+        self.update(Content.assemble(*parts), layout=False)  # a fixed height
 
 
 class FindingsPanel(Vertical):

@@ -65,7 +65,7 @@ class StatusLine(Static):
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        self.update(self.render_status(self.status, self.size.width or 80))
+        self.update(self.render_status(self.status, self.size.width or 80), layout=False)
 
     @staticmethod
     def render_status(status: Status, width: int) -> Content:
@@ -135,7 +135,7 @@ class NavBar(Static):
             else:
                 parts.append((f" {label} {key} ", "$text-muted"))
         parts.append(("   ctrl+p commands · f1 keys", "$text-muted"))
-        self.update(Content.assemble(*parts))
+        self.update(Content.assemble(*parts), layout=False)  # one line, always
 
 
 def finding_summary(severity: str, code: str, message: str) -> str:
