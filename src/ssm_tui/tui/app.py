@@ -226,8 +226,7 @@ class SsmTuiApp(App[None]):
                 yield TabPane("Managed policies", id="managed-tab")
                 yield TabPane("Templates", id="templates-tab")
             with Vertical(id="workspace"):
-                yield PolicyEditor(id="editor")
-                yield FindBar(id="find-bar")
+                yield PolicyEditor(id="editor")  # the find bar goes under it on first use
                 yield FindingsPanel(id="findings-panel")
         yield StatusLine(id="status")
         yield PaneFooter(show_command_palette=False, compact=True)
@@ -988,15 +987,20 @@ class SsmTuiApp(App[None]):
         self._persist_settings(save_settings)
 
     # --- find, go to line, wrap, policy type ------------------------------------------------
-    def action_find(self) -> None:
-        self._open_find_bar("find")
+    async def action_find(self) -> None:
+        await self._open_find_bar("find")
 
-    def action_go_to_line(self) -> None:
-        self._open_find_bar("line")
+    async def action_go_to_line(self) -> None:
+        await self._open_find_bar("line")
 
-    def _open_find_bar(self, mode: str) -> None:
+    async def _open_find_bar(self, mode: str) -> None:
         self.action_show_editor()
-        bar = self.query_one(FindBar)
+        bars = self.query(FindBar)
+        if bars:
+            bar = bars.first()
+        else:  # mounted on first use: it is not needed for the first paint
+            bar = FindBar(id="find-bar")
+            await self.query_one("#workspace").mount(bar, after=self.editor)
         bar.open(mode, self.editor.document.lines, self.editor.cursor_location)  # type: ignore[arg-type]
 
     @on(FindBar.Go)

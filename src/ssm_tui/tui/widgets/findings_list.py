@@ -73,6 +73,10 @@ class FindingsList(OptionList):
         text-overflow: ellipsis;
         background: transparent;
     }
+    FindingsList:focus {
+        border: none;  /* the panel's border shows the focus; a list border costs 2 rows */
+        background-tint: $foreground 4%;
+    }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
