@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
-from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
+from pane_harness import PaneHarness, app_keys
+from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
-from textual.notifications import SeverityLevel
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 
 from ssm_tui.checks import Severity, validate
@@ -21,66 +20,16 @@ from ssm_tui.tui.widgets.templates_pane import TemplatesPane
 
 PAYLOAD = "[/x] [@click=app.quit]q[/]"
 RUN_DOCUMENT = "run-document-on-instances"
-# The app's own keys (issue 12): no key of the pane may also mean one of these.
-APP_KEYS = frozenset(
-    {"ctrl+q", "f1", "f2", "f3", "f4", "f5", "f8", "f9", "ctrl+s", "ctrl+r", "ctrl+g"}
-    | {"ctrl+t", "ctrl+o", "ctrl+n", "ctrl+p", "ctrl+f", "ctrl+l"}
-)
+APP_KEYS = app_keys()
 
 
-class Harness(App[None]):
-    """Only the pane; keeps the messages it posts, the notifications it raises, the help
-    sections asked for and the escapes that reach the app."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "escaped", "Escaped")]
-
-    def __init__(self, pane_width: int | None = None) -> None:
-        super().__init__()
-        self.pane_width = pane_width
-        self.posted: list[Message] = []
-        self.notices: list[dict[str, Any]] = []
-        self.help_sections: list[str | None] = []
-        self.escapes = 0
-
-    def action_help(self, section: str | None = None) -> None:
-        self.help_sections.append(section)
-
-    def action_escaped(self) -> None:
-        self.escapes += 1
-
-    def compose(self) -> ComposeResult:
-        pane = TemplatesPane(id="templates")
-        if self.pane_width is not None:
-            pane.styles.width = self.pane_width
-        yield pane
+class Harness(PaneHarness):
+    PANE = TemplatesPane
+    PANE_ID = "templates"
 
     @property
     def pane(self) -> TemplatesPane:
         return self.query_one(TemplatesPane)
-
-    def on_insert_statements(self, message: InsertStatements) -> None:
-        self.posted.append(message)
-
-    def on_open_in_editor(self, message: OpenInEditor) -> None:
-        self.posted.append(message)
-
-    def on_copy_request(self, message: CopyRequest) -> None:
-        self.posted.append(message)
-
-    def on_export_request(self, message: ExportRequest) -> None:
-        self.posted.append(message)
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None:
-        self.notices.append({"message": message, "severity": severity, "markup": markup})
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
 
 def _template(name: str) -> Template:
