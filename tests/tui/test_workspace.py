@@ -154,6 +154,10 @@ async def test_ctrl_f_selects_each_match_and_escape_goes_back_to_the_editor() ->
         text = app.editor.text
         places = [i for i in range(len(text)) if text.startswith("instance/", i)]
         assert len(bar.matches) == len(places) == 3
+        # the query and the count are readable in the bar (an Input border once hid them)
+        assert any(
+            "Find:" in row and "instance/" in row and "1 of 3" in row for row in screen_lines(app)
+        )
         assert app.editor.selected_text == "instance/"
         first = app.editor.selection.start
         await pilot.press("down")

@@ -72,11 +72,12 @@ class FindBar(Horizontal):
         width: auto;
         padding: 0 1;
     }
-    FindBar > Input {
+    FindBar > Input, FindBar > Input:focus {
         width: 1fr;
         height: 1;
         border: none;
-        padding: 0;
+        padding: 0 1;
+        background: $boost;
     }
     FindBar > #find-count {
         color: $text-muted;
