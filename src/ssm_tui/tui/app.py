@@ -559,10 +559,11 @@ class SsmTuiApp(App[None]):
         return best
 
     def _show_size_status(self, result: ValidationResult) -> None:
+        from ssm_tui.tui.widgets.status_line import size_against_quota
+
         limit = result.size_limit
-        size = f"{result.size:,}/{limit:,}" if limit is not None else f"{result.size:,}"
         self.status.set_status(
-            size=size,
+            size=size_against_quota(result.size, limit),
             over_quota=limit is not None and result.size > limit,
             policy_type=result.policy_type.label,
         )

@@ -118,11 +118,10 @@ class FindingsList(OptionList):
         self.all_findings: list[Finding] = []
         self.findings: list[Finding] = []  # the ones shown (after the severity filter)
         self.least_severe = "suggestion"  # the filter: the least severe severity shown
-        self.summary = ""
 
     def show_result(self, result: ValidationResult) -> None:
         """Show a validation's findings, with their counts in the title."""
-        self.show(result.findings, self.summary_of(result))
+        self.show(result.findings)
 
     @staticmethod
     def counts_of(findings: list[Finding]) -> str:
@@ -139,23 +138,9 @@ class FindingsList(OptionList):
         parts = [_count(counts[s], words[s]) for s in SEVERITY_ORDER if counts[s]]
         return " · ".join(parts) if parts else "none"
 
-    @staticmethod
-    def summary_of(result: ValidationResult) -> str:
-        """The counts and size: "1 error, 0 security, 2 warnings, 0 hints · 312/6,144
-        chars" (the size is the status line's; kept here for scripts and tests)."""
-        counts = result.summary()
-        limit = result.size_limit
-        size = f"{result.size:,}/{limit:,} chars" if limit is not None else f"{result.size:,} chars"
-        return (
-            f"{_count(counts['error'], 'error')}, {counts['security_warning']} security, "
-            f"{_count(counts['warning'], 'warning')}, {_count(counts['suggestion'], 'hint')} · "
-            f"{size}"
-        )
-
-    def show(self, findings: list[Finding], summary: str) -> None:
+    def show(self, findings: list[Finding]) -> None:
         """Replace the list, keeping the highlighted position where possible."""
         self.all_findings = list(findings)
-        self.summary = summary
         self._refill()
 
     def _refill(self) -> None:

@@ -138,6 +138,12 @@ class NavBar(Static):
         self.update(Content.assemble(*parts), layout=False)  # one line, always
 
 
+def size_against_quota(size: int, limit: int | None) -> str:
+    """ "1,065/6,144" (non-whitespace characters against the policy type's quota), or only
+    the size for a policy type without one (an AWS managed policy)."""
+    return f"{size:,}/{limit:,}" if limit is not None else f"{size:,}"
+
+
 def finding_summary(severity: str, code: str, message: str) -> str:
     """ "✗ INVALID_ACTION "ssm:Lst" is not an action…" for the status line."""
     return f"{SEVERITY_SYMBOLS[severity]} {code} {message}"
