@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PARAMETERS, allow, policy
+from ssm_tui.tui.draft_offers import OFFER_GRACE
 
 pexpect = pytest.importorskip("pexpect")
 pyte = pytest.importorskip("pyte")
@@ -342,6 +343,9 @@ def test_kill_9_then_the_same_file_offers_the_draft(
         again.wait_for_text("Restore (r)")
         assert "A draft of policy.json differs from the file:" in again.text
         assert "+1 −1 lines, saved " in again.text
+        # the offer ignores keys for OFFER_GRACE s after it shows (so keys typed for the editor
+        # do not answer it); a person reads it first, the test waits that long
+        time.sleep(OFFER_GRACE + 0.2)
         again.send("r")
         again.wait_for_text('"ssm:GetParameterx"')
         again.send(CTRL_Q)
