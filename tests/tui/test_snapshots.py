@@ -58,6 +58,10 @@ async def _settle(pilot: Pilot[None], done: Callable[[], bool]) -> None:
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         if done():
+            # the last updates' layout and repaint (a summary line that just got its text
+            # takes one more refresh to get its row)
+            await pilot.pause()
+            await pilot.pause()
             return
         await pilot.pause(0.05)
     raise AssertionError("the app did not settle")

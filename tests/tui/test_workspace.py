@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import Input, OptionList
 from validation_messages import running, settle
@@ -266,6 +267,29 @@ async def test_notices_appear_at_the_top_right_and_go_away() -> None:
         toast = app.screen.query_one("Toast")
         assert toast.region.y <= 3 and toast.region.right >= 70
         assert app.NOTIFICATION_TIMEOUT <= 5
+
+
+class LibraryNotYetMounted(SsmTuiApp):
+    """The app as it is between its first frame and the library's mounting (a key typed
+    while it starts): the library is mounted only when asked for."""
+
+    def call_after_refresh(self, callback: Any, *args: Any, **kwargs: Any) -> bool:
+        if getattr(callback, "__name__", "") == "_mount_library":
+            return True
+        return super().call_after_refresh(callback, *args, **kwargs)
+
+
+async def test_the_first_frame_has_no_library_and_f2_mounts_it_at_once() -> None:
+    app = LibraryNotYetMounted(restore_drafts=False)
+    async with running(app, size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.query(ManagedPane)  # the first frame waits for no library
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.query(ManagedPane)
+        assert app.pane_of(app.focused) == "library"
+        assert app.main_screen.has_class("-show-library")
+        assert not app.main_screen.has_class("-show-editor")
 
 
 # --- templates: one meaning per key, undoable -----------------------------------------------

@@ -58,6 +58,8 @@ from ssm_tui.tui.widgets.policy_editor import PolicyEditor
 from ssm_tui.tui.widgets.status_line import NavBar, StatusLine
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
     from ssm_tui.checks import Finding, ValidationResult
     from ssm_tui.drafts import Document, DraftStore, FoundDraft
     from ssm_tui.policy.edit import EditResult
@@ -92,7 +94,7 @@ class SsmTuiApp(App[None]):
     """Compose, check and copy Systems Manager IAM policies."""
 
     TITLE = "ssm-tui"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
     NOTIFICATION_TIMEOUT = 4  # seconds: notices never cover the findings for long
@@ -213,6 +215,20 @@ class SsmTuiApp(App[None]):
         # (its path, or why it could not be written)
         self.copier = Copier(self, self._copy_to_file_key)  # keeps the last copy (F12)
 
+    def get_default_screen(self) -> Screen[Any]:
+        # The breakpoint classes would arrive with the first resize event, and each class
+        # changed after mounting restyles every widget (about 20 ms at start): the screen is
+        # born with them, so the first frame already has the right layout.
+        width, height = self.size
+        classes = ["-show-editor"]
+        for breakpoints, length in (
+            (self.HORIZONTAL_BREAKPOINTS, width),
+            (self.VERTICAL_BREAKPOINTS, height),
+        ):
+            fitting = [name for least, name in breakpoints or () if length >= least]
+            classes += fitting[-1:]
+        return Screen(id="_default", classes=" ".join(classes))
+
     def get_line_filters(self) -> list[LineFilter]:
         # No control character in shown text (a file name, a policy) reaches the terminal.
         return [*super().get_line_filters(), self._control_filter]
@@ -221,10 +237,9 @@ class SsmTuiApp(App[None]):
     def compose(self) -> ComposeResult:
         yield NavBar(id="nav")
         with Horizontal(id="main"):
-            with Vertical(id="library"), TabbedContent(id="library-tabs"):
-                # the panes are mounted just after the first paint (see _mount_library)
-                yield TabPane("Managed policies", id="managed-tab")
-                yield TabPane("Templates", id="templates-tab")
+            # the library's tabs and panes are mounted just after the first paint (see
+            # _mount_library): the first frame does not wait for their styles
+            yield Vertical(id="library")
             with Vertical(id="workspace"):
                 yield PolicyEditor(id="editor")  # the find bar goes under it on first use
                 yield FindingsPanel(id="findings-panel")
@@ -241,12 +256,6 @@ class SsmTuiApp(App[None]):
         if theme is not None and theme in self.available_themes:
             self.theme = theme
         self._load_initial()
-        self.main_screen.add_class("-show-editor")
-        # the breakpoint classes arrive with the first resize event: set them now, so the
-        # first frame already has the right layout
-        wide = self.size.width >= 100
-        self.main_screen.set_class(wide, "-wide")
-        self.main_screen.set_class(not wide, "-narrow")
         self.editor.focus()
         self.on_resize()
         self.call_after_refresh(self._mount_library)
@@ -310,20 +319,25 @@ class SsmTuiApp(App[None]):
         if self._store is not None:
             self._store.release()
 
-    def _mount_library(self) -> None:
+    def _mount_library(self) -> AwaitMount | None:
         """Mount the library panes after the first paint: they (and the data they show)
         are not needed to start typing, and building them is most of the start-up work."""
+        if self._started:
+            return None
         from ssm_tui.tui.widgets.managed_pane import ManagedPane
         from ssm_tui.tui.widgets.templates_pane import TemplatesPane
 
         self._started = True
         self.validate_now()  # imports the validator in its worker thread
-        self.query_one("#managed-tab", TabPane).mount(ManagedPane())
-        self.query_one("#templates-tab", TabPane).mount(TemplatesPane())
+        tabs = TabbedContent(id="library-tabs")
+        tabs.compose_add_child(TabPane("Managed policies", ManagedPane(), id="managed-tab"))
+        tabs.compose_add_child(TabPane("Templates", TemplatesPane(), id="templates-tab"))
+        mounting = self.query_one("#library", Vertical).mount(tabs)
         self._apply_settings()
         if self._restore_drafts and not self.dirty:
             self._offer_drafts(start=True)
         self._prune_drafts()
+        return mounting
 
     @property
     def settings(self) -> Settings:
@@ -1240,9 +1254,11 @@ class SsmTuiApp(App[None]):
         """The screen with the library and the editor (under any modal or notice)."""
         return self.screen_stack[0]
 
-    def action_show_library(self) -> None:
-        self.main_screen.remove_class("-show-editor")
-        self.main_screen.add_class("-show-library")
+    async def action_show_library(self) -> None:
+        self.main_screen.update_classes({"-show-editor": False, "-show-library": True})
+        mounting = self._mount_library()  # a key pressed before the first paint: mount now
+        if mounting is not None:
+            await mounting
         tabs = self.query_one("#library-tabs", TabbedContent)
         pane = tabs.active_pane
         content = pane.children[0] if pane is not None and pane.children else None
@@ -1254,8 +1270,7 @@ class SsmTuiApp(App[None]):
         (target or tabs).focus()
 
     def action_show_editor(self) -> None:
-        self.main_screen.remove_class("-show-library")
-        self.main_screen.add_class("-show-editor")
+        self.main_screen.update_classes({"-show-library": False, "-show-editor": True})
         self.editor.focus()
 
     def action_focus_findings(self) -> None:

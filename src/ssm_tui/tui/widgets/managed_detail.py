@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from textual.content import Content
+from textual.geometry import Size
 from textual.widget import Widget
 
 from ssm_tui.tui.widgets.managed_list import DEPRECATED_MARK
@@ -140,10 +141,21 @@ class AccessLevelChart(Widget):
         self._note = note
         self.refresh(layout=True)
 
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # one line per level, whatever the width: the bars are drawn to fit the width
+        # given here, and asking render() would draw them for the width of the last layout
+        # (0 before the first one, so the longest bar wrapped to a second line)
+        if not self._counts:
+            return super().get_content_height(container, viewport, width)
+        return len(self._counts)
+
     def render(self) -> Content:
         if not self._counts:
             return self._note
         return chart_content(self._counts, self.content_size.width or 40)
+
+    def on_resize(self) -> None:
+        self.refresh()  # the bars are scaled to the width
 
 
 def permissions_summary(permissions: EffectivePermissions) -> Content:
