@@ -195,6 +195,25 @@ async def test_alt_w_toggles_soft_wrap_and_a_pretty_policy_opens_unwrapped() -> 
         assert not app.editor.soft_wrap
 
 
+async def test_highlighting_arrives_after_the_first_frame_and_keeps_cursor_and_wrap() -> None:
+    app = LibraryNotYetMounted(str(DEMO), restore_drafts=False)
+    async with running(app, size=SIZE) as pilot:
+        await pilot.pause()
+        editor = app.editor
+        assert editor.language is None  # the first frame: plain text
+        assert editor.soft_wrap  # the one-line demo opened wrapped
+        rows_wrapped = editor.wrapped_document.height
+        assert rows_wrapped > editor.document.line_count
+        editor.move_cursor((0, 120))
+        editor.enable_highlighting()
+        await pilot.pause()
+        assert editor.language == "json"
+        assert editor.cursor_location == (0, 120)
+        assert editor.soft_wrap
+        assert editor.wrapped_document.height == rows_wrapped
+        assert any(editor._highlights.values())  # the JSON grammar coloured the text
+
+
 # --- what the editor shows ----------------------------------------------------------------
 
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ssm_tui.crash import EXIT_INTERNAL as EXIT_INTERNAL  # shared with the TUI
-from ssm_tui.export.files import FileProblem, FileSnapshot, NotUtf8, TooLarge, read_policy_file
 from ssm_tui.textsafe import escape_control
+
+if TYPE_CHECKING:  # the file reader is imported when a file is read (not to open the TUI)
+    from ssm_tui.export.files import FileSnapshot, NotUtf8
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 STDIN_NAME = "<stdin>"
@@ -83,6 +85,8 @@ def read_source(
         if max_chars is not None and len(text) > max_chars:
             raise _too_long(STDIN_NAME, f"{len(text):,} characters", reads)
         return Source(STDIN_NAME, text, None)
+    from ssm_tui.export.files import FileProblem, TooLarge, read_policy_file
+
     try:
         loaded = read_policy_file(path, max_bytes=limit, strict_utf8=strict_utf8)
     except TooLarge as exc:

@@ -241,7 +241,8 @@ class SsmTuiApp(App[None]):
             # _mount_library): the first frame does not wait for their styles
             yield Vertical(id="library")
             with Vertical(id="workspace"):
-                yield PolicyEditor(id="editor")  # the find bar goes under it on first use
+                # coloured just after the first paint; the find bar goes under it on first use
+                yield PolicyEditor(id="editor", highlight=False)
                 yield FindingsPanel(id="findings-panel")
         yield StatusLine(id="status")
         yield PaneFooter(show_command_palette=False, compact=True)
@@ -328,6 +329,7 @@ class SsmTuiApp(App[None]):
         from ssm_tui.tui.widgets.templates_pane import TemplatesPane
 
         self._started = True
+        self.editor.enable_highlighting()
         self.validate_now()  # imports the validator in its worker thread
         tabs = TabbedContent(id="library-tabs")
         tabs.compose_add_child(TabPane("Managed policies", ManagedPane(), id="managed-tab"))

@@ -51,10 +51,12 @@ class PolicyEditor(TextArea):
     }
     """
 
-    def __init__(self, text: str = "", **kwargs: object) -> None:
+    def __init__(self, text: str = "", *, highlight: bool = True, **kwargs: object) -> None:
         super().__init__(
             text,
-            language="json",
+            # tree-sitter's JSON grammar and query take ~10 ms to load: the app paints its
+            # first frame without them and calls enable_highlighting() just after
+            language="json" if highlight else None,
             theme="monokai",
             soft_wrap=False,
             tab_behavior="indent",
@@ -120,6 +122,18 @@ class PolicyEditor(TextArea):
         if first < rows[0] or last > rows[1]:
             self._build_highlight_map()
             self.refresh()
+
+    def enable_highlighting(self) -> None:
+        """Turn on JSON syntax highlighting, keeping the cursor, the selection, the scroll
+        position and the soft wrap (TextArea rebuilds its document for a new language and
+        puts the cursor at the start)."""
+        if self.language == "json":
+            return
+        selection, scroll = self.selection, self.scroll_offset
+        self.language = "json"
+        self._rewrap_and_refresh_virtual_size()
+        self.selection = selection
+        self.scroll_to(scroll.x, scroll.y, animate=False, immediate=True)
 
     def follow_theme(self, *, dark: bool) -> None:
         """Use a syntax theme that matches the app's theme (a light app, a light editor)."""
